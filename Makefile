@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test install lint format messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Minipilot on http://127.0.0.1:$(PORT)/ (web, Celery worker and beat; Ctrl-C stops all)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" SITE_URL=http://127.0.0.1:$(PORT) DJANGO_DEBUG=1 MINIPILOT_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Compile the translations (no GNU gettext needed).
+messages: install
+	$(PY) manage.py compile_translations
+
+clean:
+	rm -rf $(VENV) .celery staticfiles .pytest_cache

@@ -1,0 +1,10 @@
+from . import roles
+
+
+def roles_context(request):
+    user = request.user
+    return {
+        "user_is_agent": roles.is_agent(user),
+        "user_can_view_dashboard": roles.can_view_dashboard(user),
+        "user_can_view_reports": roles.can_view_reports(user),
+    }

@@ -1,0 +1,167 @@
+"""Demo data drawn from the Hämeenlinna programme. Safe to run again: it changes nothing twice."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from actors.models import Actor, District, Membership, User
+from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from grants import services
+from grants.models import ClosingReport, Idea, Round
+
+DEMO_PASSWORD = "minipilot-demo"  # noqa: S105 - the documented demo password, demo data only
+
+
+class Command(BaseCommand):
+    help = "Create the demo districts, round, pilots and the three demo logins (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ensure_roles()
+        today = timezone.localdate()
+        iittala, _ = District.objects.get_or_create(slug="iittala", defaults={"name": "Iittala"})
+        jukola, _ = District.objects.get_or_create(slug="jukola", defaults={"name": "Jukola"})
+
+        round_, created = Round.objects.get_or_create(
+            slug="kyla-kaupungissa",
+            defaults={
+                "name": "Kylä kaupungissa",
+                "budget": Decimal("60000.00"),
+                "default_grant": Decimal("500.00"),
+                "max_grant": Decimal("1000.00"),
+                "opens_on": today - timedelta(days=60),
+                "closes_on": None,
+                "decision_target_days": 7,
+            },
+        )
+        if created:
+            round_.districts.set([iittala, jukola])
+
+        resident = self._user("resident@example.org", "Riikka Asukas", language="fi")
+        agent = self._user("agent@example.org", "Aino Agentti", language="fi")
+        manager = self._user("manager@example.org", "Markku Päällikkö", language="fi")
+        agent.groups.add(Group.objects.get(name=AGENT_GROUP))
+        manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
+
+        if Idea.objects.filter(round=round_).exists():
+            self.stdout.write("Demo data already present; nothing changed.")
+            return
+
+        school = self._organisation(
+            "Jukolan koulu", Actor.Kind.CITY_UNIT, jukola, members=[resident]
+        )
+        association = self._organisation(
+            "Iittalan kyläyhdistys", Actor.Kind.ASSOCIATION, iittala, members=[resident]
+        )
+
+        cafe = services.idea_create(
+            created_by=resident,
+            applicant=association,
+            title="Elämänkaarikahvila",
+            need="Ikäihmiset ja koululaiset eivät juuri kohtaa kylällä.",
+            plan="Kerran kuussa kahvila, jossa ikäihmiset ja koululaiset leipovat, pelaavat ja "
+            "kertovat tarinoita yhdessä.",
+            age_groups=["children", "elderly"],
+            district=iittala,
+            starts_on=today - timedelta(days=50),
+            ends_on=today - timedelta(days=5),
+            amount=Decimal("500.00"),
+            partners_text="Iittalan seurakunta, Iittalan koulu",
+        )
+        services.idea_submit(idea=cafe, by=resident)
+        services.idea_approve(idea=cafe, by=agent)
+        services.idea_start(idea=cafe)
+        services.closing_report_submit(
+            idea=cafe,
+            by=resident,
+            lessons=[
+                "Sukupolvet kohtaavat luontevimmin tekemällä jotain yhdessä.",
+                "Koulun välitunti on liian lyhyt: kahvila kannattaa pitää iltapäivällä.",
+                "Pieni summa riitti, kun tilat saatiin kaupungilta maksutta.",
+            ],
+            what_happened="Neljä kahvilakertaa, joissa kävi yhteensä 60 ihmistä.",
+            participants_children=35,
+            participants_youth=0,
+            participants_adults=5,
+            participants_elderly=20,
+            actual_cost=Decimal("430.00"),
+            what_worked="Leipominen yhdessä ja lautapelit.",
+            what_did_not_work="Ensimmäinen kerta aamupäivällä epäonnistui: lapset olivat tunnilla.",
+            novelty=4,
+            change=3,
+            usefulness=5,
+            continuation=ClosingReport.Continuation.WE_CONTINUE,
+            continuation_form="Kyläyhdistys jatkaa kahvilaa kerran kuussa.",
+            publish=True,
+        )
+
+        thursday = services.idea_create(
+            created_by=resident,
+            applicant=school,
+            title="Torstaitreffit",
+            need="Opettajat, oppilaat ja vanhemmat tapaavat vain vanhempainilloissa.",
+            plan="Joka torstai koululla vapaamuotoinen tapaaminen opettajille, oppilaille ja "
+            "vanhemmille.",
+            age_groups=["children", "youth", "adults"],
+            district=jukola,
+            starts_on=today - timedelta(days=20),
+            ends_on=today + timedelta(days=40),
+            amount=Decimal("500.00"),
+        )
+        services.idea_submit(idea=thursday, by=resident)
+        services.idea_approve(idea=thursday, by=agent)
+        services.idea_start(idea=thursday)
+
+        walks = services.idea_create(
+            created_by=resident,
+            title="Iltakävelyt Jukolan lähimetsässä",
+            need="Nuoret kaipaavat turvallista tekemistä iltaisin.",
+            plan="Viikoittaiset opastetut iltakävelyt nuorille ja heidän vanhemmilleen.",
+            age_groups=["youth", "adults"],
+            district=jukola,
+            starts_on=today + timedelta(days=14),
+            ends_on=today + timedelta(days=60),
+            amount=Decimal("450.00"),
+        )
+        services.idea_submit(idea=walks, by=resident)
+
+        services.idea_create(
+            created_by=resident,
+            title="Lukupiiri kirjastobussissa",
+            need="Kylällä ei ole omaa kirjastoa.",
+            plan="Lukupiiri kokoontuu kirjastobussin pysäkillä.",
+            age_groups=["adults", "elderly"],
+            district=iittala,
+            starts_on=today + timedelta(days=30),
+            ends_on=today + timedelta(days=90),
+            amount=Decimal("300.00"),
+        )
+        self.stdout.write(self.style.SUCCESS("Demo data created."))
+
+    def _user(self, email: str, name: str, *, language: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, full_name=name, language=language
+            )
+        self._verify_email(user)
+        return user
+
+    def _verify_email(self, user: User) -> None:
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+
+    def _organisation(self, name: str, kind: str, district: District, *, members) -> Actor:
+        actor, _ = Actor.objects.get_or_create(
+            name=name, kind=kind, defaults={"district": district}
+        )
+        for member in members:
+            Membership.objects.get_or_create(actor=actor, user=member)
+        return actor

@@ -1,0 +1,43 @@
+"""Roles are groups with permissions. Views check permissions, never group names."""
+
+from django.contrib.auth.models import Group, Permission
+
+AGENT_GROUP = "Resident agents"
+MANAGER_GROUP = "City managers"
+
+# Permission names as "app_label.codename".
+DECIDE_IDEAS = "grants.decide_idea"
+VIEW_AGENT_DASHBOARD = "grants.view_agent_dashboard"
+VIEW_DISTRICT_REPORTS = "actors.view_district_report"
+
+ROLE_PERMISSIONS = {
+    AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
+    MANAGER_GROUP: [VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
+}
+
+
+def ensure_roles() -> None:
+    """Create the role groups and give them exactly their permissions (idempotent)."""
+    for group_name, permission_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        permissions = []
+        for name in permission_names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)
+
+
+def is_agent(user) -> bool:
+    return user.is_authenticated and user.has_perm(DECIDE_IDEAS)
+
+
+def can_view_dashboard(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_AGENT_DASHBOARD)
+
+
+def can_view_reports(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)

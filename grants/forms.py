@@ -1,0 +1,226 @@
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import District
+
+from .models import AgeGroup, ClosingReport, Idea
+from .selectors import districts_with_open_rounds, round_for_district
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IdeaForm(forms.ModelForm):
+    """The idea: eight required fields, the amount pre-filled with the round's default grant."""
+
+    age_groups = forms.MultipleChoiceField(
+        label=_("Who benefits"),
+        choices=AgeGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every age group the pilot is for."),
+    )
+
+    class Meta:
+        model = Idea
+        fields = [
+            "title",
+            "need",
+            "plan",
+            "age_groups",
+            "district",
+            "starts_on",
+            "ends_on",
+            "amount",
+            "partners_text",
+        ]
+        widgets = {
+            "need": forms.Textarea(attrs={"rows": 4}),
+            "plan": forms.Textarea(attrs={"rows": 5}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+        help_texts = {
+            "title": _("A short name for your pilot."),
+            "need": _("What need in your district does the pilot answer?"),
+            "plan": _("What will you do, with whom, and where?"),
+            "amount": _("The usual grant is 500 €."),
+            "partners_text": _("Other people or organisations taking part (optional)."),
+        }
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["district"].queryset = districts_with_open_rounds(today=self.today)
+        self.fields["amount"].min_value = Decimal("1")
+        if not self.instance.pk and "amount" not in self.initial:
+            self.initial["amount"] = Decimal("500")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Your idea"), "title", "need", "plan"),
+            Fieldset(
+                _("Who, where and when"),
+                "age_groups",
+                "district",
+                Div(
+                    Div("starts_on", css_class="col-sm-6"),
+                    Div("ends_on", css_class="col-sm-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(_("Money and partners"), "amount", "partners_text"),
+        )
+        self.helper.add_input(Submit("submit", _("Submit the idea")))
+        self.helper.add_input(
+            Submit("save_draft", _("Save as a draft"), css_class="btn-outline-secondary")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The pilot cannot end before it starts."))
+        district: District | None = cleaned.get("district")
+        amount = cleaned.get("amount")
+        if district is not None:
+            round_ = round_for_district(district=district, today=self.today)
+            if round_ is None:
+                self.add_error("district", _("No open round covers this district right now."))
+            elif amount is not None and amount > round_.max_grant:
+                self.add_error(
+                    "amount",
+                    _("The amount can be at most %(max)s € in this round.")
+                    % {"max": round_.max_grant},
+                )
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    """The resident agent's decision on one idea."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", _("Approve")),
+            ("decline", _("Decline")),
+            ("ask_info", _("Ask for more information")),
+        ]
+    )
+    amount = forms.DecimalField(
+        label=_("Grant (€)"), max_digits=8, decimal_places=2, min_value=Decimal("1"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason or question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") in {"decline", "ask_info"}
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error(
+                "reason",
+                _("Give the applicant a reason for declining.")
+                if cleaned["decision"] == "decline"
+                else _("Write the question for the applicant."),
+            )
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class ClosingReportForm(forms.ModelForm):
+    lesson_1 = forms.CharField(label=_("Lesson 1"), max_length=300)
+    lesson_2 = forms.CharField(label=_("Lesson 2"), max_length=300, required=False)
+    lesson_3 = forms.CharField(label=_("Lesson 3"), max_length=300, required=False)
+    lesson_4 = forms.CharField(label=_("Lesson 4"), max_length=300, required=False)
+    lesson_5 = forms.CharField(label=_("Lesson 5"), max_length=300, required=False)
+
+    RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
+
+    class Meta:
+        model = ClosingReport
+        fields = [
+            "what_happened",
+            "participants_children",
+            "participants_youth",
+            "participants_adults",
+            "participants_elderly",
+            "actual_cost",
+            "what_worked",
+            "what_did_not_work",
+            "novelty",
+            "change",
+            "usefulness",
+            "continuation",
+            "continuation_form",
+            "publish",
+        ]
+        widgets = {
+            "what_happened": forms.Textarea(attrs={"rows": 4}),
+            "what_worked": forms.Textarea(attrs={"rows": 3}),
+            "what_did_not_work": forms.Textarea(attrs={"rows": 3}),
+            "novelty": forms.RadioSelect(choices=[(v, str(v)) for v in range(1, 6)]),
+            "change": forms.RadioSelect(choices=[(v, str(v)) for v in range(1, 6)]),
+            "usefulness": forms.RadioSelect(choices=[(v, str(v)) for v in range(1, 6)]),
+            "continuation": forms.RadioSelect,
+        }
+        help_texts = {
+            "what_did_not_work": _(
+                "Failure is a valid and useful result: tell plainly what did not go as planned."
+            ),
+            "novelty": _("1 = nothing new, 5 = completely new here"),
+            "change": _("1 = no change, 5 = a big change"),
+            "usefulness": _("1 = not useful, 5 = very useful"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("What happened"),
+                "what_happened",
+                Div(
+                    Div("participants_children", css_class="col-6 col-md-3"),
+                    Div("participants_youth", css_class="col-6 col-md-3"),
+                    Div("participants_adults", css_class="col-6 col-md-3"),
+                    Div("participants_elderly", css_class="col-6 col-md-3"),
+                    css_class="row",
+                ),
+                "actual_cost",
+            ),
+            Fieldset(_("What worked and what did not"), "what_worked", "what_did_not_work"),
+            Fieldset(
+                _("Lessons learned (one to five short statements)"),
+                "lesson_1",
+                "lesson_2",
+                "lesson_3",
+                "lesson_4",
+                "lesson_5",
+            ),
+            Fieldset(_("Your assessment"), "novelty", "change", "usefulness"),
+            Fieldset(_("What next"), "continuation", "continuation_form", "publish"),
+        )
+        self.helper.add_input(Submit("send", _("Send the closing report")))
+
+    def lessons(self) -> list[str]:
+        return [self.cleaned_data.get(f"lesson_{n}", "") for n in range(1, 6)]
+
+    def report_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,282 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, District
+
+from .workflow import Action, Status
+
+
+class AgeGroup(models.TextChoices):
+    CHILDREN = "children", _("Children (under 13)")
+    YOUTH = "youth", _("Young people (13–17)")
+    ADULTS = "adults", _("Adults")
+    ELDERLY = "elderly", _("Elderly people")
+
+
+class Round(models.Model):
+    """A call for ideas with a budget. The database keeps the granted total within it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    budget = models.DecimalField(_("budget (€)"), max_digits=12, decimal_places=2)
+    granted_total = models.DecimalField(
+        _("granted so far (€)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    default_grant = models.DecimalField(
+        _("default grant (€)"), max_digits=8, decimal_places=2, default=Decimal("500.00")
+    )
+    max_grant = models.DecimalField(
+        _("maximum grant (€)"), max_digits=8, decimal_places=2, default=Decimal("1000.00")
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(
+        _("closes on"), null=True, blank=True, help_text=_("Empty: rolling")
+    )
+    decision_target_days = models.PositiveSmallIntegerField(_("decision target (days)"), default=7)
+    districts = models.ManyToManyField(District, related_name="rounds", verbose_name=_("districts"))
+
+    class Meta:
+        ordering = ["-opens_on"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_total__lte=F("budget")), name="round_granted_within_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_total__gte=0), name="round_granted_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(default_grant__gt=0) & Q(default_grant__lte=F("max_grant")),
+                name="round_default_grant_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.granted_total
+
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day and (self.closes_on is None or day <= self.closes_on)
+
+
+class Idea(models.Model):
+    """A minipilot: first an application, then, once granted, the pilot itself."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("round")
+    )
+    applicant = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("applicant")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_ideas",
+        verbose_name=_("created by"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    need = models.TextField(_("the need"), max_length=2000)
+    plan = models.TextField(_("what will be done"), max_length=4000)
+    age_groups = models.JSONField(_("who benefits"), default=list)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("district")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    amount = models.DecimalField(_("amount asked (€)"), max_digits=8, decimal_places=2)
+    partners = models.ManyToManyField(
+        Actor, blank=True, related_name="partner_ideas", verbose_name=_("partners")
+    )
+    partners_text = models.CharField(_("other partners"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    info_request = models.TextField(_("question from the resident agent"), blank=True)
+    info_answer = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        permissions = [
+            ("decide_idea", _("Can decide on ideas (resident agent)")),
+            ("view_agent_dashboard", _("Can read the resident agent's dashboard")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="idea_status_submitted"),
+            models.Index(fields=["district", "status"], name="idea_district_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="idea_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="idea_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_age_groups_display(self) -> list[str]:
+        labels = dict(AgeGroup.choices)
+        return [str(labels.get(value, value)) for value in self.age_groups]
+
+
+class Grant(models.Model):
+    class Payment(models.TextChoices):
+        TO_PAY = "to_pay", _("To be paid")
+        PAID = "paid", _("Paid")
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.PROTECT, related_name="grant", verbose_name=_("idea")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="grants", verbose_name=_("round")
+    )
+    amount = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decided_grants",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    payment_state = models.CharField(
+        _("payment"), max_length=10, choices=Payment.choices, default=Payment.TO_PAY
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.idea} – {self.amount} €"
+
+
+class ClosingReport(models.Model):
+    class Continuation(models.TextChoices):
+        ENDED = "ended", _("It has ended")
+        WE_CONTINUE = "we_continue", _("We continue it ourselves")
+        WITH_PARTNERS = "with_partners", _("It continues with partners")
+        PERMANENT = "permanent", _("It should become a permanent service")
+
+    rating_validators = [MinValueValidator(1), MaxValueValidator(5)]
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.PROTECT, related_name="closing_report", verbose_name=_("idea")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="closing_reports",
+        verbose_name=_("sent by"),
+    )
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    what_happened = models.TextField(_("what happened"), max_length=4000)
+    participants_children = models.PositiveIntegerField(_("children taking part"), default=0)
+    participants_youth = models.PositiveIntegerField(_("young people taking part"), default=0)
+    participants_adults = models.PositiveIntegerField(_("adults taking part"), default=0)
+    participants_elderly = models.PositiveIntegerField(_("elderly people taking part"), default=0)
+    actual_cost = models.DecimalField(_("actual cost (€)"), max_digits=8, decimal_places=2)
+    what_worked = models.TextField(_("what worked"), max_length=4000)
+    what_did_not_work = models.TextField(_("what did not work"), max_length=4000, blank=True)
+    novelty = models.PositiveSmallIntegerField(_("novelty (1–5)"), validators=rating_validators)
+    change = models.PositiveSmallIntegerField(_("change (1–5)"), validators=rating_validators)
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness (1–5)"), validators=rating_validators
+    )
+    continuation = models.CharField(
+        _("should the activity continue?"), max_length=20, choices=Continuation.choices
+    )
+    continuation_form = models.CharField(_("in what form"), max_length=500, blank=True)
+    publish = models.BooleanField(_("may be published in the public showcase"), default=False)
+
+    class Meta:
+        verbose_name = _("closing report")
+        verbose_name_plural = _("closing reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(novelty__gte=1, novelty__lte=5)
+                & Q(change__gte=1, change__lte=5)
+                & Q(usefulness__gte=1, usefulness__lte=5),
+                name="closing_report_ratings_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(actual_cost__gte=0), name="closing_report_cost"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.idea)
+
+    @property
+    def participants_total(self) -> int:
+        return (
+            self.participants_children
+            + self.participants_youth
+            + self.participants_adults
+            + self.participants_elderly
+        )
+
+
+class Lesson(models.Model):
+    """One short statement of what was learned."""
+
+    report = models.ForeignKey(
+        ClosingReport, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("report")
+    )
+    text = models.CharField(_("lesson"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["report", "position"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StatusChange(models.Model):
+    """The audit record of every status change: who, when, from, to and why."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("idea")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["idea", "created_at"], name="statuschange_idea_time")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,55 @@
+"""Emails about ideas, each in its recipient's language, with a link to where they can act."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from actors.models import User
+
+from .models import Idea
+from .selectors import resident_agents
+
+
+def _send(*, to: User, template: str, context: dict) -> None:
+    with translation.override(to.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _url(name: str, idea: Idea, language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, args=[idea.pk])
+
+
+def send_submission_to_agents(*, idea_id: int) -> int:
+    idea = Idea.objects.select_related("district", "applicant").get(pk=idea_id)
+    sent = 0
+    for agent in resident_agents():
+        url = _url("grants:agent_idea", idea, agent.language)
+        _send(to=agent, template="idea_submitted", context={"idea": idea, "url": url})
+        sent += 1
+    return sent
+
+
+def send_decision_to_applicant(*, idea_id: int) -> int:
+    idea = Idea.objects.select_related("created_by", "grant").get(pk=idea_id)
+    applicant = idea.created_by
+    url = _url("grants:idea", idea, applicant.language)
+    _send(to=applicant, template="idea_decided", context={"idea": idea, "url": url})
+    return 1
+
+
+def send_closing_report_to_agents(*, idea_id: int) -> int:
+    idea = Idea.objects.select_related("district").get(pk=idea_id)
+    sent = 0
+    for agent in resident_agents():
+        url = _url("grants:agent_idea", idea, agent.language)
+        _send(to=agent, template="closing_report_received", context={"idea": idea, "url": url})
+        sent += 1
+    return sent

@@ -1,0 +1,277 @@
+"""Every write of the grants app. Each verb runs in one transaction, checks the workflow table,
+writes its audit row and enqueues its side effects after commit."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors import roles
+from actors.models import Actor, District, User
+from actors.services import actor_resident_for_user
+
+from . import tasks
+from .models import ClosingReport, Grant, Idea, Lesson, Round, StatusChange
+from .selectors import idea_is_owned_by, round_for_district
+from .workflow import Action, Role, Status, WorkflowError, transition_for
+
+
+class BudgetExceeded(WorkflowError):
+    pass
+
+
+def _require_role(*, user: User | None, idea: Idea, role: Role) -> None:
+    if role is Role.SYSTEM:
+        return
+    if role is Role.AGENT and not roles.is_agent(user):
+        raise PermissionDenied
+    if role is Role.APPLICANT and not idea_is_owned_by(idea=idea, user=user):
+        raise PermissionDenied
+
+
+def _change_status(
+    *, idea: Idea, action: Action, by: User | None, role: Role, reason: str = ""
+) -> Idea:
+    """Lock the idea, check the table, change the status and write the audit row."""
+    _require_role(user=by, idea=idea, role=role)
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    row = transition_for(action=action, status=locked.status, role=role)
+    StatusChange.objects.create(
+        idea=locked,
+        by=by,
+        action=action,
+        from_status=locked.status,
+        to_status=row.target,
+        reason=reason,
+    )
+    locked.status = row.target
+    return locked
+
+
+def _save(idea: Idea, *fields: str) -> None:
+    idea.save(update_fields=[*fields, "status", "updated_at"])
+
+
+@transaction.atomic
+def idea_create(
+    *,
+    created_by: User,
+    title: str,
+    need: str,
+    plan: str,
+    age_groups: list[str],
+    district: District,
+    starts_on: date,
+    ends_on: date,
+    amount: Decimal,
+    applicant: Actor | None = None,
+    partners_text: str = "",
+    today: date | None = None,
+) -> Idea:
+    """A new idea as a draft, in the open round that covers its district."""
+    round_ = round_for_district(district=district, today=today or timezone.localdate())
+    if round_ is None:
+        raise ValidationError({"district": _("No open round covers this district right now.")})
+    idea = Idea(
+        round=round_,
+        applicant=applicant or actor_resident_for_user(user=created_by),
+        created_by=created_by,
+        title=title,
+        need=need,
+        plan=plan,
+        age_groups=list(age_groups),
+        district=district,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        amount=amount,
+        partners_text=partners_text,
+        status=Status.DRAFT,
+    )
+    idea.full_clean(exclude=["round", "applicant", "created_by"])
+    idea.save()
+    StatusChange.objects.create(
+        idea=idea, by=created_by, action=Action.CREATE, from_status="", to_status=Status.DRAFT
+    )
+    return idea
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "need",
+    "plan",
+    "age_groups",
+    "district",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "partners_text",
+)
+
+
+@transaction.atomic
+def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
+    if not idea_is_owned_by(idea=idea, user=by):
+        raise PermissionDenied
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if locked.status not in (Status.DRAFT, Status.NEEDS_INFO):
+        raise WorkflowError(_("This idea can no longer be edited."))
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not editable")
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["round", "applicant", "created_by"])
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def idea_submit(*, idea: Idea, by: User) -> Idea:
+    idea = _change_status(idea=idea, action=Action.SUBMIT, by=by, role=Role.APPLICANT)
+    idea.submitted_at = timezone.now()
+    _save(idea, "submitted_at")
+    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
+    return idea
+
+
+@transaction.atomic
+def idea_ask_info(*, idea: Idea, by: User, question: str) -> Idea:
+    if not question.strip():
+        raise ValidationError({"question": _("Write the question for the applicant.")})
+    idea = _change_status(
+        idea=idea, action=Action.ASK_INFO, by=by, role=Role.AGENT, reason=question
+    )
+    idea.info_request = question
+    _save(idea, "info_request")
+    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    return idea
+
+
+@transaction.atomic
+def idea_answer(*, idea: Idea, by: User, answer: str) -> Idea:
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your answer to the question.")})
+    idea = _change_status(
+        idea=idea, action=Action.ANSWER, by=by, role=Role.APPLICANT, reason=answer
+    )
+    idea.info_answer = answer
+    _save(idea, "info_answer")
+    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
+    return idea
+
+
+@transaction.atomic
+def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea:
+    """Grant the pilot its money. The round's budget is kept by a database constraint, so two
+    agents approving at once can never overspend it."""
+    idea = _change_status(idea=idea, action=Action.APPROVE, by=by, role=Role.AGENT)
+    round_ = idea.round
+    amount = round_.default_grant if amount is None else Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The grant must be more than zero.")})
+    if amount > round_.max_grant:
+        raise ValidationError(
+            {"amount": _("The grant can be at most %(max)s €.") % {"max": round_.max_grant}}
+        )
+    try:
+        with transaction.atomic():
+            Round.objects.filter(pk=round_.pk).update(granted_total=F("granted_total") + amount)
+    except IntegrityError as error:
+        round_.refresh_from_db(fields=["budget", "granted_total"])
+        raise BudgetExceeded(
+            _("The round has only %(remaining)s € left; %(amount)s € cannot be granted.")
+            % {"remaining": round_.remaining, "amount": amount}
+        ) from error
+    now = timezone.now()
+    Grant.objects.create(idea=idea, round=round_, amount=amount, decided_by=by, decided_at=now)
+    idea.decided_at = now
+    _save(idea, "decided_at")
+    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    return idea
+
+
+@transaction.atomic
+def idea_decline(*, idea: Idea, by: User, reason: str) -> Idea:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the applicant a reason for declining.")})
+    idea = _change_status(idea=idea, action=Action.DECLINE, by=by, role=Role.AGENT, reason=reason)
+    idea.decision_reason = reason
+    idea.decided_at = timezone.now()
+    _save(idea, "decision_reason", "decided_at")
+    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    return idea
+
+
+@transaction.atomic
+def idea_withdraw(*, idea: Idea, by: User, reason: str = "") -> Idea:
+    idea = _change_status(
+        idea=idea, action=Action.WITHDRAW, by=by, role=Role.APPLICANT, reason=reason
+    )
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_start(*, idea: Idea, by: User | None = None) -> Idea:
+    role = Role.SYSTEM if by is None else (Role.AGENT if roles.is_agent(by) else Role.APPLICANT)
+    idea = _change_status(idea=idea, action=Action.START, by=by, role=role)
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_request_report(*, idea: Idea, by: User | None = None) -> Idea:
+    role = Role.SYSTEM if by is None else Role.AGENT
+    idea = _change_status(idea=idea, action=Action.REQUEST_REPORT, by=by, role=role)
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_close(*, idea: Idea, by: User, reason: str = "") -> Idea:
+    idea = _change_status(idea=idea, action=Action.CLOSE, by=by, role=Role.AGENT, reason=reason)
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def closing_report_submit(
+    *,
+    idea: Idea,
+    by: User,
+    lessons: list[str],
+    **fields,
+) -> ClosingReport:
+    """The maker's closing report; the lessons are one to five short statements."""
+    lessons = [text.strip() for text in lessons if text and text.strip()]
+    if not 1 <= len(lessons) <= 5:
+        raise ValidationError({"lessons": _("Write one to five lessons.")})
+    idea = _change_status(idea=idea, action=Action.REPORT, by=by, role=Role.APPLICANT)
+    _save(idea)
+    report = ClosingReport(idea=idea, submitted_by=by, **fields)
+    report.full_clean(exclude=["idea", "submitted_by"])
+    report.save()
+    Lesson.objects.bulk_create(
+        Lesson(report=report, text=text, position=position)
+        for position, text in enumerate(lessons, start=1)
+    )
+    transaction.on_commit(lambda: tasks.notify_agents_of_closing_report.delay(idea.pk))
+    return report
+
+
+def advance_pilots_by_date(*, today: date) -> dict[str, int]:
+    """Status changes that follow from the calendar: approved pilots start on their start date,
+    running pilots owe their closing report on their end date. Touches only due rows."""
+    from .selectors import pilots_due_to_end, pilots_due_to_start
+
+    started = ended = 0
+    for idea in pilots_due_to_start(today=today):
+        idea_start(idea=idea)
+        started += 1
+    for idea in pilots_due_to_end(today=today):
+        idea_request_report(idea=idea)
+        ended += 1
+    return {"started": started, "report_due": ended}

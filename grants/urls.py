@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("ideas/new/", views.idea_create, name="idea_new"),
+    path("ideas/<int:idea_id>/", views.idea_page, name="idea"),
+    path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
+    path("ideas/<int:idea_id>/report/", views.closing_report, name="closing_report"),
+    path(
+        "ideas/<int:idea_id>/<str:action>/",
+        views.idea_action,
+        name="idea_action",
+    ),
+    path("my/", views.my_ideas, name="my"),
+    path("agent/", views.agent_dashboard, name="agent"),
+    path("agent/ideas/<int:idea_id>/", views.agent_idea, name="agent_idea"),
+    path("agent/ideas/<int:idea_id>/close/", views.agent_close, name="agent_close"),
+]

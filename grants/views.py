@@ -1,0 +1,268 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actors import roles
+
+from . import selectors, services
+from .forms import AnswerForm, ClosingReportForm, DecisionForm, IdeaForm
+from .models import Idea
+from .workflow import EDITABLE_STATUSES, Role, Status, WorkflowError, allowed_actions
+
+
+def role_required(check):
+    """Anonymous visitors go to the login page; a logged-in person without the role gets 403."""
+
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+def _load_idea(idea_id: int) -> Idea:
+    try:
+        return selectors.idea_detail(idea_id=idea_id)
+    except Idea.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _add_service_errors(form, error: ValidationError | WorkflowError) -> None:
+    if isinstance(error, WorkflowError):
+        form.add_error(None, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def home(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "grants/home.html",
+        {
+            "rounds": selectors.open_rounds(today=today),
+            "recent_pilots": selectors.granted_pilots()[:6],
+        },
+    )
+
+
+@login_required
+def idea_create(request):
+    form = IdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea = services.idea_create(
+                created_by=request.user,
+                **{name: data[name] for name in services.EDITABLE_FIELDS},
+            )
+            if "save_draft" not in request.POST:
+                services.idea_submit(idea=idea, by=request.user)
+        except (ValidationError, WorkflowError) as error:
+            _add_service_errors(form, error)
+        else:
+            if "save_draft" in request.POST:
+                messages.success(request, _("Your draft is saved."))
+            else:
+                messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
+            return redirect("grants:idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/idea_form.html", {"form": form}, status=status)
+
+
+@login_required
+def idea_edit(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    if not selectors.idea_is_owned_by(idea=idea, user=request.user):
+        raise PermissionDenied
+    if idea.status not in EDITABLE_STATUSES:
+        messages.error(request, _("This idea can no longer be edited."))
+        return redirect("grants:idea", idea.pk)
+    form = IdeaForm(request.POST or None, instance=idea)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.idea_update(
+                idea=idea,
+                by=request.user,
+                **{name: data[name] for name in services.EDITABLE_FIELDS},
+            )
+            if idea.status == Status.DRAFT and "save_draft" not in request.POST:
+                services.idea_submit(idea=idea, by=request.user)
+        except (ValidationError, WorkflowError) as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("grants:idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/idea_form.html", {"form": form, "idea": idea}, status=status)
+
+
+@login_required
+def my_ideas(request):
+    ideas = selectors.ideas_of_user(user=request.user)
+    return render(request, "grants/my.html", {"ideas": ideas})
+
+
+@login_required
+def idea_page(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
+    if not (is_owner or roles.can_view_dashboard(request.user)):
+        raise PermissionDenied
+    return _render_idea_page(request, idea, is_owner=is_owner)
+
+
+def _render_idea_page(request, idea, *, is_owner: bool, answer_form=None, status=200):
+    actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
+    return render(
+        request,
+        "grants/idea_detail.html",
+        {
+            "idea": idea,
+            "is_owner": is_owner,
+            "actions": actions,
+            "can_edit": is_owner and idea.status in EDITABLE_STATUSES,
+            "answer_form": answer_form or AnswerForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def idea_action(request, idea_id: int, action: str):
+    """The applicant's own actions: submit, answer a question, withdraw."""
+    idea = _load_idea(idea_id)
+    if not selectors.idea_is_owned_by(idea=idea, user=request.user):
+        raise PermissionDenied
+    answer_form = None
+    try:
+        if action == "submit":
+            services.idea_submit(idea=idea, by=request.user)
+            messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
+        elif action == "withdraw":
+            services.idea_withdraw(idea=idea, by=request.user)
+            messages.success(request, _("Your idea was withdrawn."))
+        elif action == "answer":
+            answer_form = AnswerForm(request.POST)
+            if not answer_form.is_valid():
+                return _render_idea_page(
+                    request, idea, is_owner=True, answer_form=answer_form, status=400
+                )
+            services.idea_answer(
+                idea=idea, by=request.user, answer=answer_form.cleaned_data["answer"]
+            )
+            messages.success(request, _("Your answer was sent to the resident agent."))
+        else:
+            raise Http404
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        return _render_idea_page(
+            request, _load_idea(idea_id), is_owner=True, answer_form=answer_form, status=409
+        )
+    return redirect("grants:idea", idea.pk)
+
+
+@login_required
+def closing_report(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    if not selectors.idea_is_owned_by(idea=idea, user=request.user):
+        raise PermissionDenied
+    if idea.status not in {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE}:
+        messages.error(request, _("A closing report cannot be sent for this idea now."))
+        return redirect("grants:idea", idea.pk)
+    form = ClosingReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closing_report_submit(
+                idea=idea, by=request.user, lessons=form.lessons(), **form.report_fields()
+            )
+        except (ValidationError, WorkflowError) as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you! Your closing report was sent."))
+            return redirect("grants:idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "grants/closing_report_form.html", {"form": form, "idea": idea}, status=status
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_dashboard(request):
+    return render(
+        request,
+        "grants/agent_dashboard.html",
+        {
+            "queue": selectors.agent_queue(),
+            "follow_up": selectors.agent_follow_up(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_idea(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    can_decide = roles.is_agent(request.user)
+    form = DecisionForm(request.POST or None, initial={"amount": idea.amount})
+    status = 200
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _decide(idea=idea, user=request.user, data=form.cleaned_data)
+            except (ValidationError, WorkflowError) as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("The decision is saved and the applicant told."))
+                return redirect("grants:agent")
+        status = 409 if form.non_field_errors() and not form.errors.get("reason") else 400
+    actions = allowed_actions(status=idea.status, role=Role.AGENT)
+    return render(
+        request,
+        "grants/agent_idea.html",
+        {"idea": idea, "form": form, "can_decide": can_decide, "actions": actions},
+        status=status,
+    )
+
+
+def _decide(*, idea: Idea, user, data: dict) -> None:
+    decision = data["decision"]
+    if decision == "approve":
+        services.idea_approve(idea=idea, by=user, amount=data.get("amount"))
+    elif decision == "decline":
+        services.idea_decline(idea=idea, by=user, reason=data["reason"])
+    else:
+        services.idea_ask_info(idea=idea, by=user, question=data["reason"])
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_close(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    try:
+        services.idea_close(idea=idea, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("grants:agent_idea", idea.pk)
+    messages.success(request, _("The pilot is closed."))
+    return redirect("grants:agent")

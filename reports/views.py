@@ -1,0 +1,41 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from actors import roles
+from actors.models import District
+from grants.models import Idea
+from grants.views import role_required
+
+from . import selectors
+
+
+@role_required(roles.can_view_reports)
+def report_index(request):
+    return render(request, "reports/index.html", {"districts": selectors.districts_overview()})
+
+
+@role_required(roles.can_view_reports)
+def district_report(request, slug: str):
+    district = get_object_or_404(District, slug=slug)
+    return render(
+        request,
+        "reports/district.html",
+        {
+            "district": district,
+            "summary": selectors.district_summary(district=district),
+            "pilots": selectors.district_pilots(district=district),
+            "lessons": selectors.district_lessons(district=district),
+        },
+    )
+
+
+def pilot_list(request):
+    return render(request, "reports/pilots.html", {"pilots": selectors.public_pilots()})
+
+
+def pilot_detail(request, idea_id: int):
+    try:
+        pilot = selectors.public_pilot(idea_id=idea_id)
+    except Idea.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "reports/pilot_detail.html", {"pilot": pilot})
