@@ -60,7 +60,6 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["district"].queryset = districts_with_open_rounds(today=self.today)
-        self.fields["amount"].min_value = Decimal("1")
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()

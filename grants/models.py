@@ -93,7 +93,12 @@ class Idea(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    amount = models.DecimalField(_("amount asked (€)"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(
+        _("amount asked (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
     partners = models.ManyToManyField(
         Actor, blank=True, related_name="partner_ideas", verbose_name=_("partners")
     )
@@ -194,7 +199,12 @@ class ClosingReport(models.Model):
     participants_youth = models.PositiveIntegerField(_("young people taking part"), default=0)
     participants_adults = models.PositiveIntegerField(_("adults taking part"), default=0)
     participants_elderly = models.PositiveIntegerField(_("elderly people taking part"), default=0)
-    actual_cost = models.DecimalField(_("actual cost (€)"), max_digits=8, decimal_places=2)
+    actual_cost = models.DecimalField(
+        _("actual cost (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     what_worked = models.TextField(_("what worked"), max_length=4000)
     what_did_not_work = models.TextField(_("what did not work"), max_length=4000, blank=True)
     novelty = models.PositiveSmallIntegerField(_("novelty (1–5)"), validators=rating_validators)

@@ -50,6 +50,11 @@ def _add_service_errors(form, error: ValidationError | WorkflowError) -> None:
         form.add_error(None, error.messages)
 
 
+def _posted(request):
+    """The submitted data, also when it is empty, so an empty form shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def home(request):
     today = timezone.localdate()
     return render(
@@ -64,7 +69,7 @@ def home(request):
 
 @login_required
 def idea_create(request):
-    form = IdeaForm(request.POST or None)
+    form = IdeaForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,7 +99,7 @@ def idea_edit(request, idea_id: int):
     if idea.status not in EDITABLE_STATUSES:
         messages.error(request, _("This idea can no longer be edited."))
         return redirect("grants:idea", idea.pk)
-    form = IdeaForm(request.POST or None, instance=idea)
+    form = IdeaForm(_posted(request), instance=idea)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,7 +193,7 @@ def closing_report(request, idea_id: int):
     if idea.status not in {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE}:
         messages.error(request, _("A closing report cannot be sent for this idea now."))
         return redirect("grants:idea", idea.pk)
-    form = ClosingReportForm(request.POST or None)
+    form = ClosingReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.closing_report_submit(
@@ -222,7 +227,7 @@ def agent_dashboard(request):
 def agent_idea(request, idea_id: int):
     idea = _load_idea(idea_id)
     can_decide = roles.is_agent(request.user)
-    form = DecisionForm(request.POST or None, initial={"amount": idea.amount})
+    form = DecisionForm(_posted(request), initial={"amount": idea.amount})
     status = 200
     if request.method == "POST":
         if not can_decide:

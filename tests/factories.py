@@ -1,0 +1,169 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from actors.models import Actor, District, Membership, User
+from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from grants import services
+from grants.models import ClosingReport, Round
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="fi_FI")
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def saved(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class AgentFactory(UserFactory):
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            ensure_roles()
+            self.groups.add(Group.objects.get(name=AGENT_GROUP))
+
+
+class ManagerFactory(UserFactory):
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            ensure_roles()
+            self.groups.add(Group.objects.get(name=MANAGER_GROUP))
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"District {n}")
+    slug = factory.Sequence(lambda n: f"district-{n}")
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+        skip_postgeneration_save = True
+
+    kind = Actor.Kind.ASSOCIATION
+    name = factory.Sequence(lambda n: f"Association {n}")
+    district = factory.SubFactory(DistrictFactory)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        for user in extracted or []:
+            Membership.objects.create(actor=self, user=user)
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+        skip_postgeneration_save = True
+
+    name = "Kylä kaupungissa"
+    slug = factory.Sequence(lambda n: f"round-{n}")
+    budget = Decimal("60000.00")
+    default_grant = Decimal("500.00")
+    max_grant = Decimal("1000.00")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    closes_on = None
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+
+def idea_fields(**overrides) -> dict:
+    today = timezone.localdate()
+    fields = {
+        "title": "Elämänkaarikahvila",
+        "need": "The elderly and schoolchildren rarely meet.",
+        "plan": "A monthly café where they bake and play together.",
+        "age_groups": ["children", "elderly"],
+        "starts_on": today + timedelta(days=7),
+        "ends_on": today + timedelta(days=60),
+        "amount": Decimal("500.00"),
+    }
+    fields.update(overrides)
+    return fields
+
+
+def report_fields(**overrides) -> dict:
+    fields = {
+        "what_happened": "Four cafés with sixty visitors.",
+        "participants_children": 30,
+        "participants_youth": 0,
+        "participants_adults": 5,
+        "participants_elderly": 25,
+        "actual_cost": Decimal("430.00"),
+        "what_worked": "Baking together.",
+        "what_did_not_work": "Mornings: the children were at school.",
+        "novelty": 4,
+        "change": 3,
+        "usefulness": 5,
+        "continuation": ClosingReport.Continuation.WE_CONTINUE,
+        "continuation_form": "Monthly, run by the village association.",
+        "publish": True,
+    }
+    fields.update(overrides)
+    return fields
+
+
+# How an idea reaches each status, by the services a person would use.
+PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "needs_info": ["submit", "ask_info"],
+    "approved": ["submit", "approve"],
+    "declined": ["submit", "decline"],
+    "withdrawn": ["withdraw"],
+    "running": ["submit", "approve", "start"],
+    "report_due": ["submit", "approve", "start", "request_report"],
+    "reported": ["submit", "approve", "report"],
+    "closed": ["submit", "approve", "report", "close"],
+}
+
+
+def take_action(action: str, idea, *, applicant: User, agent: User):
+    """Call the service for one workflow action, as the role that may take it."""
+    calls = {
+        "submit": lambda: services.idea_submit(idea=idea, by=applicant),
+        "ask_info": lambda: services.idea_ask_info(idea=idea, by=agent, question="Where?"),
+        "answer": lambda: services.idea_answer(idea=idea, by=applicant, answer="At the school."),
+        "approve": lambda: services.idea_approve(idea=idea, by=agent),
+        "decline": lambda: services.idea_decline(idea=idea, by=agent, reason="Out of scope."),
+        "withdraw": lambda: services.idea_withdraw(idea=idea, by=applicant),
+        "start": lambda: services.idea_start(idea=idea),
+        "request_report": lambda: services.idea_request_report(idea=idea),
+        "report": lambda: services.closing_report_submit(
+            idea=idea, by=applicant, lessons=["Do it together."], **report_fields()
+        ),
+        "close": lambda: services.idea_close(idea=idea, by=agent),
+    }
+    calls[action]()
+    idea.refresh_from_db()
+    return idea
+
+
+def idea_in_status(status: str, *, created_by: User, agent: User, district: District, **overrides):
+    idea = services.idea_create(
+        created_by=created_by, district=district, **idea_fields(**overrides)
+    )
+    for action in PATHS[status]:
+        take_action(action, idea, applicant=created_by, agent=agent)
+    assert idea.status == status
+    return idea

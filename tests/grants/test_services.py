@@ -1,0 +1,191 @@
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from grants import services
+from grants.models import Grant, Round
+from grants.workflow import Status
+from tests import factories
+
+
+def test_approve_grants_the_default_amount_and_tells_the_applicant(
+    make_idea, agent, resident, django_capture_on_commit_callbacks
+):
+    idea = make_idea("submitted")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_approve(idea=idea, by=agent)
+
+    grant = Grant.objects.get(idea=idea)
+    assert grant.amount == Decimal("500.00")
+    assert grant.decided_by == agent
+    idea.round.refresh_from_db()
+    assert idea.round.granted_total == Decimal("500.00")
+    assert [message.to for message in mail.outbox] == [[resident.email]]
+    assert "500" in mail.outbox[0].body
+
+
+def test_submit_notifies_every_agent_after_commit(
+    make_idea, agent, django_capture_on_commit_callbacks
+):
+    second_agent = factories.AgentFactory(email="agent2@example.org")
+    idea = make_idea("draft")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.idea_submit(idea=idea, by=idea.created_by)
+    assert mail.outbox == []  # nothing is sent before the transaction commits
+
+    for callback in callbacks:
+        callback()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [agent.email, second_agent.email]
+    )
+
+
+def test_email_is_in_the_recipients_language(
+    make_idea, resident, django_capture_on_commit_callbacks
+):
+    finnish_agent = factories.AgentFactory(email="aino@example.org", language="fi")
+    idea = make_idea("draft")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_submit(idea=idea, by=resident)
+    finnish = next(message for message in mail.outbox if message.to == [finnish_agent.email])
+    english = next(message for message in mail.outbox if message.to != [finnish_agent.email])
+    assert finnish.subject != english.subject
+    assert "/agent/ideas/" in finnish.body and "/en/agent/ideas/" in english.body
+
+
+def test_a_round_never_grants_more_than_its_budget(make_idea, agent, open_round):
+    Round.objects.filter(pk=open_round.pk).update(budget=Decimal("700.00"))
+    first, second = make_idea("submitted"), make_idea("submitted")
+    services.idea_approve(idea=first, by=agent)
+
+    with pytest.raises(services.BudgetExceeded):
+        services.idea_approve(idea=second, by=agent)
+
+    second.refresh_from_db()
+    open_round.refresh_from_db()
+    assert second.status == Status.SUBMITTED
+    assert open_round.granted_total == Decimal("500.00")
+    assert not Grant.objects.filter(idea=second).exists()
+
+
+def test_the_database_itself_refuses_an_overspent_round(open_round):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Round.objects.filter(pk=open_round.pk).update(granted_total=open_round.budget + 1)
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_cannot_overspend(district, resident, agent):
+    """Two agents approve at the same moment with room for one grant: exactly one wins."""
+    round_ = factories.RoundFactory(districts=[district], budget=Decimal("500.00"))
+    ideas = [
+        factories.idea_in_status("submitted", created_by=resident, agent=agent, district=district)
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(idea):
+        try:
+            barrier.wait()
+            services.idea_approve(idea=idea, by=agent)
+            outcomes.append("approved")
+        except services.BudgetExceeded:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(idea,)) for idea in ideas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    round_.refresh_from_db()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert round_.granted_total == Decimal("500.00")
+    assert Grant.objects.count() == 1
+
+
+def test_amount_above_the_rounds_maximum_is_refused(make_idea, agent):
+    idea = make_idea("submitted")
+    with pytest.raises(ValidationError) as refused:
+        services.idea_approve(idea=idea, by=agent, amount=Decimal("5000"))
+    assert "amount" in refused.value.message_dict
+    idea.refresh_from_db()
+    assert idea.status == Status.SUBMITTED
+
+
+def test_decline_needs_a_reason(make_idea, agent):
+    idea = make_idea("submitted")
+    with pytest.raises(ValidationError):
+        services.idea_decline(idea=idea, by=agent, reason="  ")
+    idea.refresh_from_db()
+    assert idea.status == Status.SUBMITTED
+
+
+def test_only_agents_decide_and_only_owners_submit(make_idea, resident, other_resident, manager):
+    idea = make_idea("submitted")
+    with pytest.raises(PermissionDenied):
+        services.idea_approve(idea=idea, by=resident)
+    with pytest.raises(PermissionDenied):
+        services.idea_approve(idea=idea, by=manager)
+    draft = make_idea("draft")
+    with pytest.raises(PermissionDenied):
+        services.idea_submit(idea=draft, by=other_resident)
+
+
+def test_members_of_the_applicant_organisation_own_its_ideas(make_idea, resident, other_resident):
+    association = factories.ActorFactory(members=[resident, other_resident])
+    idea = make_idea("draft", applicant=association)
+    services.idea_submit(idea=idea, by=other_resident)
+    idea.refresh_from_db()
+    assert idea.status == Status.SUBMITTED
+
+
+def test_closing_report_keeps_one_to_five_lessons(make_idea, resident):
+    idea = make_idea("approved")
+    with pytest.raises(ValidationError):
+        services.closing_report_submit(
+            idea=idea, by=resident, lessons=["", "  "], **factories.report_fields()
+        )
+    report = services.closing_report_submit(
+        idea=idea, by=resident, lessons=["One", "", "Two"], **factories.report_fields()
+    )
+    assert [lesson.text for lesson in report.lessons.all()] == ["One", "Two"]
+    idea.refresh_from_db()
+    assert idea.status == Status.REPORTED
+
+
+def test_calendar_sweep_starts_and_ends_only_due_pilots(make_idea):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    due_to_start = make_idea("approved", starts_on=today, ends_on=today + timedelta(days=9))
+    not_yet = make_idea(
+        "approved", starts_on=today + timedelta(days=3), ends_on=today + timedelta(days=9)
+    )
+    ended = make_idea(
+        "running", starts_on=today - timedelta(days=9), ends_on=today - timedelta(days=1)
+    )
+
+    assert services.advance_pilots_by_date(today=today) == {"started": 1, "report_due": 1}
+
+    for idea in (due_to_start, not_yet, ended):
+        idea.refresh_from_db()
+    assert (due_to_start.status, not_yet.status, ended.status) == (
+        "running",
+        "approved",
+        "report_due",
+    )

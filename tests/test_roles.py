@@ -1,0 +1,94 @@
+"""Each page for anonymous, resident, agent and manager gives the expected status: anonymous
+visitors go to the login page, a logged-in person without the role gets 403."""
+
+import pytest
+from django.urls import reverse
+
+LOGIN = "LOGIN"  # redirect to the login page
+
+# page name -> expected result for anonymous, resident (owner), other resident, agent, manager
+MATRIX = {
+    "home": (200, 200, 200, 200, 200),
+    "idea_new": (LOGIN, 200, 200, 200, 200),
+    "my": (LOGIN, 200, 200, 200, 200),
+    "idea": (LOGIN, 200, 403, 200, 200),
+    "idea_edit": (LOGIN, 200, 403, 403, 403),
+    "closing_report": (LOGIN, 200, 403, 403, 403),
+    "agent": (LOGIN, 403, 403, 200, 200),
+    "agent_idea": (LOGIN, 403, 403, 200, 200),
+    "reports": (LOGIN, 403, 403, 200, 200),
+    "district_report": (LOGIN, 403, 403, 200, 200),
+    "pilots": (200, 200, 200, 200, 200),
+    "pilot": (200, 200, 200, 200, 200),
+}
+ROLES = ("anonymous", "resident", "other_resident", "agent", "manager")
+
+
+@pytest.fixture
+def pages(make_idea, district):
+    draft = make_idea("draft")
+    approved = make_idea("approved")
+    return {
+        "home": reverse("home"),
+        "idea_new": reverse("grants:idea_new"),
+        "my": reverse("grants:my"),
+        "idea": reverse("grants:idea", args=[approved.pk]),
+        "idea_edit": reverse("grants:idea_edit", args=[draft.pk]),
+        "closing_report": reverse("grants:closing_report", args=[approved.pk]),
+        "agent": reverse("grants:agent"),
+        "agent_idea": reverse("grants:agent_idea", args=[approved.pk]),
+        "reports": reverse("reports:index"),
+        "district_report": reverse("reports:district", args=[district.slug]),
+        "pilots": reverse("reports:pilots"),
+        "pilot": reverse("reports:pilot", args=[approved.pk]),
+    }
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+@pytest.mark.parametrize("page", MATRIX)
+def test_page_answers_each_role_as_expected(client, request, pages, page, role_index):
+    role = ROLES[role_index]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    expected = MATRIX[page][role_index]
+
+    response = client.get(pages[page])
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+def test_every_named_page_of_the_app_is_in_the_matrix():
+    from grants.urls import urlpatterns as grant_urls
+    from reports.urls import urlpatterns as report_urls
+
+    post_only = {"idea_action", "agent_close"}
+    names = {pattern.name for pattern in [*grant_urls, *report_urls]} - post_only
+    aliases = {"index": "reports", "district": "district_report", "agent": "agent"}
+    assert {aliases.get(name, name) for name in names} <= set(MATRIX)
+
+
+def test_a_manager_can_read_but_not_decide(client, manager, make_idea):
+    idea = make_idea("submitted")
+    client.force_login(manager)
+    page = client.get(reverse("grants:agent_idea", args=[idea.pk]))
+    assert page.status_code == 200
+    assert b'name="decision"' not in page.content
+
+    response = client.post(reverse("grants:agent_idea", args=[idea.pk]), {"decision": "approve"})
+
+    assert response.status_code == 403
+    idea.refresh_from_db()
+    assert idea.status == "submitted"
+
+
+def test_a_resident_cannot_act_on_someone_elses_idea(client, other_resident, make_idea):
+    idea = make_idea("draft")
+    client.force_login(other_resident)
+    response = client.post(reverse("grants:idea_action", args=[idea.pk, "submit"]))
+    assert response.status_code == 403
+    idea.refresh_from_db()
+    assert idea.status == "draft"
