@@ -31,17 +31,7 @@ class IdeaForm(forms.ModelForm):
 
     class Meta:
         model = Idea
-        fields = [
-            "title",
-            "need",
-            "plan",
-            "age_groups",
-            "district",
-            "starts_on",
-            "ends_on",
-            "amount",
-            "partners_text",
-        ]
+        fields = list(Idea.EDITABLE_FIELDS)
         widgets = {
             "need": forms.Textarea(attrs={"rows": 4}),
             "plan": forms.Textarea(attrs={"rows": 5}),

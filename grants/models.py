@@ -72,6 +72,19 @@ class Round(models.Model):
 class Idea(models.Model):
     """A minipilot: first an application, then, once granted, the pilot itself."""
 
+    # What the applicant writes, and may change until the decision.
+    EDITABLE_FIELDS = (
+        "title",
+        "need",
+        "plan",
+        "age_groups",
+        "district",
+        "starts_on",
+        "ends_on",
+        "amount",
+        "partners_text",
+    )
+
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("round")
     )

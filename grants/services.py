@@ -99,19 +99,6 @@ def idea_create(
     return idea
 
 
-EDITABLE_FIELDS = (
-    "title",
-    "need",
-    "plan",
-    "age_groups",
-    "district",
-    "starts_on",
-    "ends_on",
-    "amount",
-    "partners_text",
-)
-
-
 @transaction.atomic
 def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
     if not idea_is_owned_by(idea=idea, user=by):
@@ -120,7 +107,7 @@ def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
     if locked.status not in (Status.DRAFT, Status.NEEDS_INFO):
         raise WorkflowError(_("This idea can no longer be edited."))
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
+        if name not in Idea.EDITABLE_FIELDS:
             raise ValueError(f"{name} is not editable")
         setattr(locked, name, value)
     locked.full_clean(exclude=["round", "applicant", "created_by"])

@@ -75,7 +75,7 @@ def idea_create(request):
         try:
             idea = services.idea_create(
                 created_by=request.user,
-                **{name: data[name] for name in services.EDITABLE_FIELDS},
+                **{name: data[name] for name in Idea.EDITABLE_FIELDS},
             )
             if "save_draft" not in request.POST:
                 services.idea_submit(idea=idea, by=request.user)
@@ -106,7 +106,7 @@ def idea_edit(request, idea_id: int):
             services.idea_update(
                 idea=idea,
                 by=request.user,
-                **{name: data[name] for name in services.EDITABLE_FIELDS},
+                **{name: data[name] for name in Idea.EDITABLE_FIELDS},
             )
             if idea.status == Status.DRAFT and "save_draft" not in request.POST:
                 services.idea_submit(idea=idea, by=request.user)

@@ -29,7 +29,9 @@ def test_translations_are_complete_and_compiled(language):
     catalogue = polib.pofile(str(po_path))
     assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(po_path.with_suffix(".mo")))}
+    compiled = {
+        entry.msgid: entry.msgstr for entry in polib.mofile(str(po_path.with_suffix(".mo")))
+    }
     stale = [
         entry.msgid
         for entry in catalogue.translated_entries()
@@ -48,7 +50,9 @@ SOURCE_STRINGS = [
 def test_every_simple_string_is_in_the_catalogue():
     """A string added to the code but not extracted would show in English on a Finnish page."""
     root = LOCALE.parent
-    known = {entry.msgid for entry in polib.pofile(str(LOCALE / "fi" / "LC_MESSAGES" / "django.po"))}
+    known = {
+        entry.msgid for entry in polib.pofile(str(LOCALE / "fi" / "LC_MESSAGES" / "django.po"))
+    }
     missing = set()
     for pattern, folder, glob in SOURCE_STRINGS:
         for path in (root / folder).rglob(glob):

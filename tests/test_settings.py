@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,17 @@ PROBE = (
 
 
 def _settings_with(env: dict, module: str = "minipilot.settings.base") -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST"}}
-    clean.update(env, DJANGO_SETTINGS_MODULE=module, CELERY_DATA_DIR="/tmp/minipilot-settings-test")
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST"}
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module, CELERY_DATA_DIR=tempfile.mkdtemp())
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], env=clean, cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -52,18 +60,37 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env["DJANGO_SETTINGS_MODULE"] = "minipilot.settings.production"
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = dict(os.environ, DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-value")
+    env = dict(
+        os.environ, DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-value"
+    )
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING",
-         "--settings", "minipilot.settings.production"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings",
+            "minipilot.settings.production",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
