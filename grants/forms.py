@@ -12,6 +12,12 @@ from .models import AgeGroup, ClosingReport, Idea
 from .selectors import districts_with_open_rounds, round_for_district
 
 
+class SecondarySubmit(Submit):
+    """A second submit button that looks secondary."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -68,9 +74,7 @@ class IdeaForm(forms.ModelForm):
             Fieldset(_("Money and partners"), "amount", "partners_text"),
         )
         self.helper.add_input(Submit("submit", _("Submit the idea")))
-        self.helper.add_input(
-            Submit("save_draft", _("Save as a draft"), css_class="btn-outline-secondary")
-        )
+        self.helper.add_input(SecondarySubmit("save_draft", _("Save as a draft")))
 
     def clean(self):
         cleaned = super().clean()

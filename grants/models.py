@@ -149,6 +149,11 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def fast_track_amount(self) -> Decimal:
+        """The one-click grant: the round's default, or less if less was asked."""
+        return min(self.amount, self.round.default_grant)
+
     def get_age_groups_display(self) -> list[str]:
         labels = dict(AgeGroup.choices)
         return [str(labels.get(value, value)) for value in self.age_groups]

@@ -156,7 +156,7 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
     agents approving at once can never overspend it."""
     idea = _change_status(idea=idea, action=Action.APPROVE, by=by, role=Role.AGENT)
     round_ = idea.round
-    amount = round_.default_grant if amount is None else Decimal(amount)
+    amount = idea.fast_track_amount if amount is None else Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("The grant must be more than zero.")})
     if amount > round_.max_grant:

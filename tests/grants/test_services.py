@@ -189,3 +189,9 @@ def test_calendar_sweep_starts_and_ends_only_due_pilots(make_idea):
         "approved",
         "report_due",
     )
+
+
+def test_one_click_approval_never_grants_more_than_asked(make_idea, agent):
+    idea = make_idea("submitted", amount=Decimal("320.00"))
+    services.idea_approve(idea=idea, by=agent)
+    assert Grant.objects.get(idea=idea).amount == Decimal("320.00")
