@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_business_id
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -97,7 +99,13 @@ class Actor(models.Model):
         blank=True,
         related_name="actors",
     )
-    business_id = models.CharField(_("business ID"), max_length=9, blank=True)
+    business_id = models.CharField(
+        _("business ID"),
+        max_length=9,
+        blank=True,
+        validators=[validate_business_id],
+        help_text=_("Finnish business ID (Y-tunnus) of an association or company, e.g. 0112038-9."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
