@@ -59,6 +59,7 @@ class IdeaForm(forms.ModelForm):
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()
+        self.helper.form_id = "idea-form"
         self.helper.layout = Layout(
             Fieldset(_("Your idea"), "title", "need", "plan"),
             Fieldset(

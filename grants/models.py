@@ -308,3 +308,20 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+
+class IdeaTerm(models.Model):
+    """One search term of an idea, for finding similar pilots (see grants/similarity.py)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "idea"], name="ideaterm_unique_term_idea")
+        ]
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,15 +1,17 @@
 """Every read of the grants app that is more than a get()."""
 
+import math
 from datetime import date
 
 from django.contrib.auth.models import Permission
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from actors import roles
 from actors.models import District, User
 
-from .models import Idea, Lesson, Round, StatusChange
-from .workflow import AWAITING_DECISION, GRANTED_STATUSES, Status
+from .models import Idea, IdeaTerm, Lesson, Round, StatusChange
+from .similarity import terms_of
+from .workflow import AWAITING_DECISION, GRANTED_STATUSES, PAST_STATUSES, Status
 
 
 def open_rounds(*, today: date) -> QuerySet[Round]:
@@ -125,3 +127,46 @@ def resident_agents() -> QuerySet[User]:
         .distinct()
         .order_by("id")
     )
+
+
+# A term found in more than this share of past pilots says little about any of them.
+COMMON_TERM_SHARE = 0.2
+MIN_MATCHED_TERMS = 2
+
+
+def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int = 3) -> list[Idea]:
+    """Past pilots (any district) that share the most, and the rarest, terms with the text.
+
+    Work is bounded by the rare terms of the text, not by the number of pilots.
+    """
+    terms = terms_of(text)
+    if not terms:
+        return []
+    past = IdeaTerm.objects.filter(idea__status__in=PAST_STATUSES)
+    pilot_count = Idea.objects.filter(status__in=PAST_STATUSES).count()
+    frequency = dict(
+        past.filter(term__in=terms).values("term").annotate(n=Count("id")).values_list("term", "n")
+    )
+    ceiling = max(5, pilot_count * COMMON_TERM_SHARE)
+    weights = {term: math.log(1 + pilot_count / n) for term, n in frequency.items() if n <= ceiling}
+    if not weights:
+        return []
+    matches = past.filter(term__in=weights)
+    if exclude_idea_id is not None:
+        matches = matches.exclude(idea_id=exclude_idea_id)
+    scores: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for idea_id, term in matches.values_list("idea_id", "term").iterator():
+        scores[idea_id] = scores.get(idea_id, 0.0) + weights[term]
+        counts[idea_id] = counts.get(idea_id, 0) + 1
+    ranked = sorted(
+        (idea_id for idea_id in scores if counts[idea_id] >= MIN_MATCHED_TERMS),
+        key=lambda idea_id: (-scores[idea_id], idea_id),
+    )[:limit]
+    found = (
+        Idea.objects.filter(pk__in=ranked)
+        .select_related("district", "closing_report")
+        .prefetch_related("closing_report__lessons")
+        .in_bulk()
+    )
+    return [found[idea_id] for idea_id in ranked]

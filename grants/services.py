@@ -15,8 +15,9 @@ from actors.models import Actor, District, User
 from actors.services import actor_resident_for_user
 
 from . import tasks
-from .models import ClosingReport, Grant, Idea, Lesson, Round, StatusChange
+from .models import ClosingReport, Grant, Idea, IdeaTerm, Lesson, Round, StatusChange
 from .selectors import idea_is_owned_by, round_for_district
+from .similarity import terms_of
 from .workflow import Action, Role, Status, WorkflowError, transition_for
 
 
@@ -96,6 +97,7 @@ def idea_create(
     StatusChange.objects.create(
         idea=idea, by=created_by, action=Action.CREATE, from_status="", to_status=Status.DRAFT
     )
+    idea_index_terms(idea=idea)
     return idea
 
 
@@ -112,6 +114,7 @@ def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
         setattr(locked, name, value)
     locked.full_clean(exclude=["round", "applicant", "created_by"])
     locked.save()
+    idea_index_terms(idea=locked)
     return locked
 
 
@@ -245,8 +248,23 @@ def closing_report_submit(
         Lesson(report=report, text=text, position=position)
         for position, text in enumerate(lessons, start=1)
     )
+    idea_index_terms(idea=idea)
     transaction.on_commit(lambda: tasks.notify_agents_of_closing_report.delay(idea.pk))
     return report
+
+
+@transaction.atomic
+def idea_index_terms(*, idea: Idea) -> int:
+    """Recompute the idea's search terms from what it says and, once reported, what it taught."""
+    texts = [idea.title, idea.need, idea.plan]
+    report = ClosingReport.objects.filter(idea=idea).first()
+    if report is not None:
+        texts += [report.what_worked, report.what_did_not_work]
+        texts += list(report.lessons.values_list("text", flat=True))
+    terms = terms_of(" ".join(texts))
+    IdeaTerm.objects.filter(idea=idea).delete()
+    IdeaTerm.objects.bulk_create(IdeaTerm(idea=idea, term=term) for term in sorted(terms))
+    return len(terms)
 
 
 def advance_pilots_by_date(*, today: date) -> dict[str, int]:

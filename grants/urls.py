@@ -6,6 +6,7 @@ app_name = "grants"
 
 urlpatterns = [
     path("ideas/new/", views.idea_create, name="idea_new"),
+    path("ideas/similar/", views.similar_pilots, name="similar"),
     path("ideas/<int:idea_id>/", views.idea_page, name="idea"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:idea_id>/report/", views.closing_report, name="closing_report"),

@@ -271,3 +271,14 @@ def agent_close(request, idea_id: int):
         return redirect("grants:agent_idea", idea.pk)
     messages.success(request, _("The pilot is closed."))
     return redirect("grants:agent")
+
+
+@require_POST
+def similar_pilots(request):
+    """Past pilots like the idea being written, for the form's side panel (htmx)."""
+    text = " ".join(request.POST.get(name, "")[:4000] for name in ("title", "need", "plan"))
+    exclude = request.POST.get("idea_id")
+    pilots = selectors.similar_pilots(
+        text=text, exclude_idea_id=int(exclude) if exclude and exclude.isdigit() else None
+    )
+    return render(request, "grants/partials/similar_pilots.html", {"similar": pilots})

@@ -79,6 +79,8 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NEEDS_INFO})
 GRANTED_STATUSES = frozenset(
     {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE, Status.REPORTED, Status.CLOSED}
 )
+# Pilots that are over and told what they learned: the ones to learn from.
+PAST_STATUSES = frozenset({Status.REPORTED, Status.CLOSED})
 # Statuses waiting for the resident agent.
 AWAITING_DECISION = frozenset({Status.SUBMITTED})
 
