@@ -132,6 +132,20 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note (the applicant does not see it)"), required=False
+    )
+
+    def __init__(self, *args, allow_internal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_internal:
+            del self.fields["internal"]
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000

@@ -325,3 +325,32 @@ class IdeaTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class Message(models.Model):
+    """The thread between an idea's makers and the resident agents. Internal notes are the
+    agents' own and never shown to the makers."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="messages", verbose_name=_("idea")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="idea_messages",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"), max_length=4000)
+    internal = models.BooleanField(_("internal note"), default=False)
+    from_agent = models.BooleanField(_("from a resident agent"), default=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["idea", "created_at"], name="message_idea_time")]
+
+    def __str__(self) -> str:
+        return self.body[:50]

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from actors.models import User
 
-from .models import Idea
+from .models import Idea, Message
 from .selectors import resident_agents
 
 
@@ -53,3 +53,21 @@ def send_closing_report_to_agents(*, idea_id: int) -> int:
         _send(to=agent, template="closing_report_received", context={"idea": idea, "url": url})
         sent += 1
     return sent
+
+
+def send_message(*, message_id: int) -> int:
+    """A message from the makers goes to the agents; an agent's message goes to the maker."""
+    message = Message.objects.select_related("idea__created_by", "author").get(pk=message_id)
+    if message.internal:
+        return 0
+    idea = message.idea
+    if message.from_agent:
+        recipients, page = [idea.created_by], "grants:idea"
+    else:
+        recipients, page = list(resident_agents()), "grants:agent_idea"
+    for recipient in recipients:
+        url = _url(page, idea, recipient.language)
+        _send(
+            to=recipient, template="message", context={"message": message, "idea": idea, "url": url}
+        )
+    return len(recipients)

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from actors import roles
 from actors.models import District, User
 
-from .models import Idea, IdeaTerm, Lesson, Round, StatusChange
+from .models import Idea, IdeaTerm, Lesson, Message, Round, StatusChange
 from .similarity import terms_of
 from .workflow import AWAITING_DECISION, GRANTED_STATUSES, PAST_STATUSES, Status
 
@@ -170,3 +170,11 @@ def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int 
         .in_bulk()
     )
     return [found[idea_id] for idea_id in ranked]
+
+
+def thread_of(*, idea: Idea, user) -> QuerySet[Message]:
+    """The idea's messages that the person may read: internal notes only for agents."""
+    messages = Message.objects.filter(idea=idea).select_related("author")
+    if not roles.can_view_dashboard(user):
+        messages = messages.filter(internal=False)
+    return messages.order_by("created_at", "id")

@@ -15,7 +15,7 @@ from actors.models import Actor, District, User
 from actors.services import actor_resident_for_user
 
 from . import tasks
-from .models import ClosingReport, Grant, Idea, IdeaTerm, Lesson, Round, StatusChange
+from .models import ClosingReport, Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange
 from .selectors import idea_is_owned_by, round_for_district
 from .similarity import terms_of
 from .workflow import Action, Role, Status, WorkflowError, transition_for
@@ -136,6 +136,7 @@ def idea_ask_info(*, idea: Idea, by: User, question: str) -> Idea:
     )
     idea.info_request = question
     _save(idea, "info_request")
+    Message.objects.create(idea=idea, author=by, body=question, from_agent=True)
     transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
     return idea
 
@@ -149,6 +150,7 @@ def idea_answer(*, idea: Idea, by: User, answer: str) -> Idea:
     )
     idea.info_answer = answer
     _save(idea, "info_answer")
+    Message.objects.create(idea=idea, author=by, body=answer)
     transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
     return idea
 
@@ -251,6 +253,25 @@ def closing_report_submit(
     idea_index_terms(idea=idea)
     transaction.on_commit(lambda: tasks.notify_agents_of_closing_report.delay(idea.pk))
     return report
+
+
+@transaction.atomic
+def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> Message:
+    """A message in the idea's thread, or an internal note that only the agents see."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message first.")})
+    is_agent = roles.is_agent(by)
+    if internal and not is_agent:
+        raise PermissionDenied
+    if not (is_agent or idea_is_owned_by(idea=idea, user=by)):
+        raise PermissionDenied
+    message = Message.objects.create(
+        idea=idea, author=by, body=body, internal=internal, from_agent=is_agent
+    )
+    if not internal:
+        transaction.on_commit(lambda: tasks.notify_of_message.delay(message.pk))
+    return message
 
 
 @transaction.atomic

@@ -32,6 +32,11 @@ def notify_agents_of_closing_report(idea_id: int) -> int:
     return notifications.send_closing_report_to_agents(idea_id=idea_id)
 
 
+@shared_task(**RETRY)
+def notify_of_message(message_id: int) -> int:
+    return notifications.send_message(message_id=message_id)
+
+
 @shared_task
 def advance_pilots_by_date() -> dict[str, int]:
     from .services import advance_pilots_by_date as advance

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ideas/<int:idea_id>/", views.idea_page, name="idea"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:idea_id>/report/", views.closing_report, name="closing_report"),
+    path("ideas/<int:idea_id>/messages/", views.idea_messages, name="idea_messages"),
     path(
         "ideas/<int:idea_id>/<str:action>/",
         views.idea_action,

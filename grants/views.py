@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from actors import roles
 
 from . import selectors, services
-from .forms import AnswerForm, ClosingReportForm, DecisionForm, IdeaForm
+from .forms import AnswerForm, ClosingReportForm, DecisionForm, IdeaForm, MessageForm
 from .models import Idea
 from .workflow import EDITABLE_STATUSES, Role, Status, WorkflowError, allowed_actions
 
@@ -134,8 +134,11 @@ def idea_page(request, idea_id: int):
     return _render_idea_page(request, idea, is_owner=is_owner)
 
 
-def _render_idea_page(request, idea, *, is_owner: bool, answer_form=None, status=200):
+def _render_idea_page(
+    request, idea, *, is_owner: bool, answer_form=None, message_form=None, status=200
+):
     actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
+    can_post = is_owner or roles.is_agent(request.user)
     return render(
         request,
         "grants/idea_detail.html",
@@ -145,6 +148,8 @@ def _render_idea_page(request, idea, *, is_owner: bool, answer_form=None, status
             "actions": actions,
             "can_edit": is_owner and idea.status in EDITABLE_STATUSES,
             "answer_form": answer_form or AnswerForm(),
+            "thread": selectors.thread_of(idea=idea, user=request.user),
+            "message_form": (message_form or MessageForm()) if can_post else None,
         },
         status=status,
     )
@@ -226,26 +231,38 @@ def agent_dashboard(request):
 @role_required(roles.can_view_dashboard)
 def agent_idea(request, idea_id: int):
     idea = _load_idea(idea_id)
+    if request.method != "POST":
+        return _render_agent_idea(request, idea)
+    if not roles.is_agent(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            _decide(idea=idea, user=request.user, data=form.cleaned_data)
+        except (ValidationError, WorkflowError) as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is saved and the applicant told."))
+            return redirect("grants:agent")
+    # A decision the workflow refuses is a conflict; a missing reason is bad input.
+    status = 409 if form.non_field_errors() and not form.errors.get("reason") else 400
+    return _render_agent_idea(request, idea, form=form, status=status)
+
+
+def _render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
     can_decide = roles.is_agent(request.user)
-    form = DecisionForm(_posted(request), initial={"amount": idea.amount})
-    status = 200
-    if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                _decide(idea=idea, user=request.user, data=form.cleaned_data)
-            except (ValidationError, WorkflowError) as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, _("The decision is saved and the applicant told."))
-                return redirect("grants:agent")
-        status = 409 if form.non_field_errors() and not form.errors.get("reason") else 400
-    actions = allowed_actions(status=idea.status, role=Role.AGENT)
     return render(
         request,
         "grants/agent_idea.html",
-        {"idea": idea, "form": form, "can_decide": can_decide, "actions": actions},
+        {
+            "idea": idea,
+            "form": form or DecisionForm(initial={"amount": idea.amount}),
+            "can_decide": can_decide,
+            "actions": allowed_actions(status=idea.status, role=Role.AGENT),
+            "thread": selectors.thread_of(idea=idea, user=request.user),
+            "message_form": message_form
+            or (MessageForm(allow_internal=True) if can_decide else None),
+        },
         status=status,
     )
 
@@ -282,3 +299,27 @@ def similar_pilots(request):
         text=text, exclude_idea_id=int(exclude) if exclude and exclude.isdigit() else None
     )
     return render(request, "grants/partials/similar_pilots.html", {"similar": pilots})
+
+
+@login_required
+@require_POST
+def idea_messages(request, idea_id: int):
+    """Post to the idea's thread: its makers, or a resident agent (who may keep a note internal)."""
+    idea = _load_idea(idea_id)
+    is_agent = roles.is_agent(request.user)
+    is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
+    if not (is_agent or is_owner):
+        raise PermissionDenied
+    form = MessageForm(request.POST, allow_internal=is_agent)
+    if form.is_valid():
+        services.message_post(
+            idea=idea,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            internal=form.cleaned_data.get("internal", False),
+        )
+        messages.success(request, _("Your message was sent."))
+        return redirect("grants:agent_idea" if is_agent else "grants:idea", idea.pk)
+    if is_agent:
+        return _render_agent_idea(request, idea, message_form=form, status=400)
+    return _render_idea_page(request, idea, is_owner=True, message_form=form, status=400)
