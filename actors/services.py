@@ -16,3 +16,18 @@ def actor_resident_for_user(*, user: User) -> Actor:
     actor = Actor.objects.create(kind=Actor.Kind.RESIDENT, name=user.get_full_name())
     Membership.objects.create(actor=actor, user=user)
     return actor
+
+
+@transaction.atomic
+def user_get_or_create_for_email(*, email: str, language: str) -> User:
+    """The person with this email, or a new account without a password: they log in by code."""
+    from allauth.account.models import EmailAddress
+
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, language=language)
+    EmailAddress.objects.get_or_create(
+        user=user, email__iexact=email, defaults={"email": email, "primary": True}
+    )
+    return user

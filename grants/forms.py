@@ -132,6 +132,14 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send you a code to log in with. No password needed."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000

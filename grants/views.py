@@ -3,14 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actors import roles
+from actors import services as actor_services
 
 from . import selectors, services
-from .forms import AnswerForm, ClosingReportForm, DecisionForm, IdeaForm, MessageForm
+from .forms import (
+    AnswerForm,
+    ClosingReportForm,
+    DecisionForm,
+    EmailForm,
+    IdeaForm,
+    MessageForm,
+)
 from .models import Idea
 from .workflow import EDITABLE_STATUSES, Role, Status, WorkflowError, allowed_actions
 
@@ -67,28 +78,87 @@ def home(request):
     )
 
 
-@login_required
+PENDING_IDEA = "pending_idea"
+
+
 def idea_create(request):
-    form = IdeaForm(_posted(request))
+    """Anyone may write an idea; a visitor is asked for their email at the end, and what they
+    typed waits in their session until they have logged in with the code sent to them."""
+    if request.method == "GET" and PENDING_IDEA in request.session:
+        form = IdeaForm(_querydict(request.session[PENDING_IDEA]))
+    else:
+        form = IdeaForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            idea = services.idea_create(
-                created_by=request.user,
-                **{name: data[name] for name in Idea.EDITABLE_FIELDS},
-            )
-            if "save_draft" not in request.POST:
-                services.idea_submit(idea=idea, by=request.user)
-        except (ValidationError, WorkflowError) as error:
-            _add_service_errors(form, error)
-        else:
-            if "save_draft" in request.POST:
-                messages.success(request, _("Your draft is saved."))
-            else:
-                messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
-            return redirect("grants:idea", idea.pk)
+        if not request.user.is_authenticated:
+            request.session[PENDING_IDEA] = _raw_form_data(request.POST)
+            return redirect("grants:idea_finish")
+        return _create_idea(request, form, submit="save_draft" not in request.POST)
     status = 400 if request.method == "POST" else 200
     return render(request, "grants/idea_form.html", {"form": form}, status=status)
+
+
+def _raw_form_data(data) -> dict[str, list[str]]:
+    return {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+
+
+def _querydict(raw: dict[str, list[str]]):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def _create_idea(request, form, *, submit: bool):
+    data = form.cleaned_data
+    try:
+        idea = services.idea_create(
+            created_by=request.user, **{name: data[name] for name in Idea.EDITABLE_FIELDS}
+        )
+        if submit:
+            services.idea_submit(idea=idea, by=request.user)
+    except (ValidationError, WorkflowError) as error:
+        _add_service_errors(form, error)
+        return render(request, "grants/idea_form.html", {"form": form}, status=400)
+    request.session.pop(PENDING_IDEA, None)
+    if submit:
+        messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
+    else:
+        messages.success(request, _("Your draft is saved."))
+    return redirect("grants:idea", idea.pk)
+
+
+def idea_finish(request):
+    """The visitor's last step: their email, then the login code."""
+    from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
+
+    if PENDING_IDEA not in request.session:
+        return redirect("grants:idea_new")
+    if request.user.is_authenticated:
+        return redirect("grants:idea_resume")
+    form = EmailForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        user = actor_services.user_get_or_create_for_email(
+            email=form.cleaned_data["email"], language=get_language()
+        )
+        LoginCodeVerificationProcess.initiate(request=request, user=user, email=user.email)
+        confirm = reverse("account_confirm_login_code")
+        return redirect(f"{confirm}?{urlencode({'next': reverse('grants:idea_resume')})}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/idea_finish.html", {"form": form}, status=status)
+
+
+@login_required
+def idea_resume(request):
+    """After the login: the idea the visitor wrote is saved and submitted as they asked."""
+    raw = request.session.get(PENDING_IDEA)
+    if raw is None:
+        return redirect("grants:my")
+    form = IdeaForm(_querydict(raw))
+    if not form.is_valid():
+        return render(request, "grants/idea_form.html", {"form": form}, status=400)
+    return _create_idea(request, form, submit="save_draft" not in raw)
 
 
 @login_required

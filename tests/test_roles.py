@@ -9,7 +9,10 @@ LOGIN = "LOGIN"  # redirect to the login page
 # page name -> expected result for anonymous, resident (owner), other resident, agent, manager
 MATRIX = {
     "home": (200, 200, 200, 200, 200),
-    "idea_new": (LOGIN, 200, 200, 200, 200),
+    "idea_new": (200, 200, 200, 200, 200),
+    # Steps of a visitor's submission: with nothing pending they send the person on.
+    "idea_finish": (302, 302, 302, 302, 302),
+    "idea_resume": (LOGIN, 302, 302, 302, 302),
     "my": (LOGIN, 200, 200, 200, 200),
     "idea": (LOGIN, 200, 403, 200, 200),
     "idea_edit": (LOGIN, 200, 403, 403, 403),
@@ -31,6 +34,8 @@ def pages(make_idea, district):
     return {
         "home": reverse("home"),
         "idea_new": reverse("grants:idea_new"),
+        "idea_finish": reverse("grants:idea_finish"),
+        "idea_resume": reverse("grants:idea_resume"),
         "my": reverse("grants:my"),
         "idea": reverse("grants:idea", args=[approved.pk]),
         "idea_edit": reverse("grants:idea_edit", args=[draft.pk]),
