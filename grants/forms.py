@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
 
+from . import spam
 from .models import AgeGroup, ClosingReport, Idea
 from .selectors import districts_with_open_rounds, round_for_district
 
@@ -34,6 +35,13 @@ class IdeaForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose every age group the pilot is for."),
     )
+    # Spam signs: a field people never see, and when the form was opened.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Idea
@@ -60,6 +68,7 @@ class IdeaForm(forms.ModelForm):
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()
         self.helper.form_id = "idea-form"
+        self.fields["started"].initial = spam.form_started_token()
         self.helper.layout = Layout(
             Fieldset(_("Your idea"), "title", "need", "plan"),
             Fieldset(
@@ -73,6 +82,8 @@ class IdeaForm(forms.ModelForm):
                 ),
             ),
             Fieldset(_("Money and partners"), "amount", "partners_text"),
+            Div("website", css_class="mp-hp"),
+            "started",
         )
         self.helper.add_input(Submit("submit", _("Submit the idea")))
         self.helper.add_input(SecondarySubmit("save_draft", _("Save as a draft")))

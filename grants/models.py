@@ -122,6 +122,8 @@ class Idea(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     info_request = models.TextField(_("question from the resident agent"), blank=True)
     info_answer = models.TextField(_("answer"), blank=True)
+    # Set when a submission looks like spam: it waits in the moderation list, not the queue.
+    held_reason = models.CharField(_("held for moderation because"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

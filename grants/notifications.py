@@ -37,6 +37,14 @@ def send_submission_to_agents(*, idea_id: int) -> int:
     return sent
 
 
+def send_receipt_to_applicant(*, idea_id: int) -> int:
+    idea = Idea.objects.select_related("created_by", "round").get(pk=idea_id)
+    applicant = idea.created_by
+    url = _url("grants:idea", idea, applicant.language)
+    _send(to=applicant, template="idea_received", context={"idea": idea, "url": url})
+    return 1
+
+
 def send_decision_to_applicant(*, idea_id: int) -> int:
     idea = Idea.objects.select_related("created_by", "grant").get(pk=idea_id)
     applicant = idea.created_by

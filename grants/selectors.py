@@ -73,8 +73,18 @@ def idea_detail(*, idea_id: int) -> Idea:
 def agent_queue() -> QuerySet[Idea]:
     """Ideas waiting for a decision, the longest-waiting first."""
     return (
-        Idea.objects.filter(status__in=[*AWAITING_DECISION, Status.NEEDS_INFO])
+        Idea.objects.filter(status__in=[*AWAITING_DECISION, Status.NEEDS_INFO], held_reason="")
         .select_related("district", "round", "applicant")
+        .order_by("submitted_at", "id")
+    )
+
+
+def moderation_list() -> QuerySet[Idea]:
+    """Submissions that look like spam, waiting for an agent to release or decline them."""
+    return (
+        Idea.objects.filter(status=Status.SUBMITTED)
+        .exclude(held_reason="")
+        .select_related("district", "applicant", "created_by")
         .order_by("submitted_at", "id")
     )
 

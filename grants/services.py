@@ -119,12 +119,42 @@ def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
 
 
 @transaction.atomic
-def idea_submit(*, idea: Idea, by: User) -> Idea:
+def idea_submit(*, idea: Idea, by: User, hold_reason: str = "") -> Idea:
+    """Send the idea to the resident agent; a suspect one waits for moderation, unannounced."""
     idea = _change_status(idea=idea, action=Action.SUBMIT, by=by, role=Role.APPLICANT)
     idea.submitted_at = timezone.now()
-    _save(idea, "submitted_at")
-    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
+    idea.held_reason = hold_reason[:300]
+    _save(idea, "submitted_at", "held_reason")
+    if not hold_reason:
+        _announce_submission(idea)
     return idea
+
+
+def _announce_submission(idea: Idea) -> None:
+    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
+    transaction.on_commit(lambda: tasks.notify_applicant_of_receipt.delay(idea.pk))
+
+
+@transaction.atomic
+def idea_release(*, idea: Idea, by: User) -> Idea:
+    """A held submission is not spam after all: it joins the queue and everyone is told."""
+    if not roles.is_agent(by):
+        raise PermissionDenied
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if not locked.held_reason:
+        raise WorkflowError(_("This idea is not waiting for moderation."))
+    Message.objects.create(
+        idea=locked,
+        author=by,
+        body=_("Released from moderation (held because %(reason)s).")
+        % {"reason": locked.held_reason},
+        internal=True,
+        from_agent=True,
+    )
+    locked.held_reason = ""
+    locked.save(update_fields=["held_reason", "updated_at"])
+    _announce_submission(locked)
+    return locked
 
 
 @transaction.atomic

@@ -23,6 +23,11 @@ def notify_agents_of_submission(idea_id: int) -> int:
 
 
 @shared_task(**RETRY)
+def notify_applicant_of_receipt(idea_id: int) -> int:
+    return notifications.send_receipt_to_applicant(idea_id=idea_id)
+
+
+@shared_task(**RETRY)
 def notify_applicant_of_decision(idea_id: int) -> int:
     return notifications.send_decision_to_applicant(idea_id=idea_id)
 

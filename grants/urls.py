@@ -22,4 +22,5 @@ urlpatterns = [
     path("agent/", views.agent_dashboard, name="agent"),
     path("agent/ideas/<int:idea_id>/", views.agent_idea, name="agent_idea"),
     path("agent/ideas/<int:idea_id>/close/", views.agent_close, name="agent_close"),
+    path("agent/ideas/<int:idea_id>/release/", views.agent_release, name="agent_release"),
 ]

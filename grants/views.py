@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from actors import roles
 from actors import services as actor_services
 
-from . import selectors, services
+from . import selectors, services, spam
 from .forms import (
     AnswerForm,
     ClosingReportForm,
@@ -79,6 +79,17 @@ def home(request):
 
 
 PENDING_IDEA = "pending_idea"
+PENDING_HOLD = "pending_idea_hold"
+
+
+def _hold_reason(request, form) -> str:
+    """Why this submission should wait for moderation (empty when it looks fine)."""
+    return spam.suspicion(
+        honeypot=form.cleaned_data.get("website", ""),
+        started_token=form.cleaned_data.get("started", ""),
+        ip_address=request.META.get("REMOTE_ADDR"),
+        user_id=request.user.pk if request.user.is_authenticated else None,
+    )
 
 
 def idea_create(request):
@@ -89,10 +100,13 @@ def idea_create(request):
     else:
         form = IdeaForm(_posted(request))
     if request.method == "POST" and form.is_valid():
+        submit = "save_draft" not in request.POST
+        hold = _hold_reason(request, form) if submit else ""
         if not request.user.is_authenticated:
             request.session[PENDING_IDEA] = _raw_form_data(request.POST)
+            request.session[PENDING_HOLD] = hold
             return redirect("grants:idea_finish")
-        return _create_idea(request, form, submit="save_draft" not in request.POST)
+        return _create_idea(request, form, submit=submit, hold=hold)
     status = 400 if request.method == "POST" else 200
     return render(request, "grants/idea_form.html", {"form": form}, status=status)
 
@@ -110,18 +124,19 @@ def _querydict(raw: dict[str, list[str]]):
     return data
 
 
-def _create_idea(request, form, *, submit: bool):
+def _create_idea(request, form, *, submit: bool, hold: str = ""):
     data = form.cleaned_data
     try:
         idea = services.idea_create(
             created_by=request.user, **{name: data[name] for name in Idea.EDITABLE_FIELDS}
         )
         if submit:
-            services.idea_submit(idea=idea, by=request.user)
+            services.idea_submit(idea=idea, by=request.user, hold_reason=hold)
     except (ValidationError, WorkflowError) as error:
         _add_service_errors(form, error)
         return render(request, "grants/idea_form.html", {"form": form}, status=400)
     request.session.pop(PENDING_IDEA, None)
+    request.session.pop(PENDING_HOLD, None)
     if submit:
         messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
     else:
@@ -158,7 +173,8 @@ def idea_resume(request):
     form = IdeaForm(_querydict(raw))
     if not form.is_valid():
         return render(request, "grants/idea_form.html", {"form": form}, status=400)
-    return _create_idea(request, form, submit="save_draft" not in raw)
+    hold = request.session.get(PENDING_HOLD, "")
+    return _create_idea(request, form, submit="save_draft" not in raw, hold=hold)
 
 
 @login_required
@@ -179,7 +195,9 @@ def idea_edit(request, idea_id: int):
                 **{name: data[name] for name in Idea.EDITABLE_FIELDS},
             )
             if idea.status == Status.DRAFT and "save_draft" not in request.POST:
-                services.idea_submit(idea=idea, by=request.user)
+                services.idea_submit(
+                    idea=idea, by=request.user, hold_reason=_hold_reason(request, form)
+                )
         except (ValidationError, WorkflowError) as error:
             _add_service_errors(form, error)
         else:
@@ -292,6 +310,7 @@ def agent_dashboard(request):
         "grants/agent_dashboard.html",
         {
             "queue": selectors.agent_queue(),
+            "held": selectors.moderation_list(),
             "follow_up": selectors.agent_follow_up(),
             "now": timezone.now(),
         },
@@ -393,3 +412,16 @@ def idea_messages(request, idea_id: int):
     if is_agent:
         return _render_agent_idea(request, idea, message_form=form, status=400)
     return _render_idea_page(request, idea, is_owner=True, message_form=form, status=400)
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_release(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    try:
+        services.idea_release(idea=idea, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The idea joined the queue and the applicant was told."))
+    return redirect("grants:agent")

@@ -178,6 +178,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The cache counts submissions for the rate limits: Redis when there is one, so every web
+# process sees the same counts; otherwise files in the checkout, shared by the local processes.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / ".cache"),
+        }
+    }
+
+# Spam without forcing a login: submissions faster than this, or more than these per hour,
+# wait for the resident agent in the moderation list.
+SPAM_MIN_SECONDS_TO_FILL = int(os.environ.get("SPAM_MIN_SECONDS_TO_FILL", "8"))
+SPAM_MAX_IDEAS_PER_HOUR_PER_IP = int(os.environ.get("SPAM_MAX_IDEAS_PER_HOUR_PER_IP", "10"))
+SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT = int(
+    os.environ.get("SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT", "5")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

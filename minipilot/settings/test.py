@@ -18,3 +18,4 @@ ACCOUNT_RATE_LIMITS = False
 # Static files come from the finders; no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,54 @@
+"""Signs that a submission is spam: a filled honeypot, a form sent faster than a person types,
+or too many ideas in an hour from one address or one account. A suspect is not refused: it
+waits in the moderation list for the resident agent."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+SALT = "grants.idea-form-started"
+HOUR = 60 * 60
+
+REASON_HONEYPOT = _("a hidden field was filled in")
+REASON_TOO_FAST = _("the form was sent too fast")
+REASON_IP_LIMIT = _("too many ideas from one address")
+REASON_ACCOUNT_LIMIT = _("too many ideas from one account")
+
+
+def form_started_token() -> str:
+    """A signed timestamp that the form carries, to measure how long filling it took."""
+    return signing.TimestampSigner(salt=SALT).sign("idea-form")
+
+
+def _filled_too_fast(token: str) -> bool:
+    try:
+        signing.TimestampSigner(salt=SALT).unsign(token, max_age=settings.SPAM_MIN_SECONDS_TO_FILL)
+    except signing.SignatureExpired:
+        return False  # older than the minimum: a person had time to type
+    except signing.BadSignature:
+        return True  # missing or forged
+    return True
+
+
+def _count(key: str) -> int:
+    cache.add(key, 0, timeout=HOUR)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=HOUR)
+        return 1
+
+
+def suspicion(*, honeypot: str, started_token: str, ip_address: str | None, user_id) -> str:
+    """Why a submission looks like spam, or an empty string. Counts the submission."""
+    reasons = []
+    if honeypot:
+        reasons.append(str(REASON_HONEYPOT))
+    if _filled_too_fast(started_token):
+        reasons.append(str(REASON_TOO_FAST))
+    if ip_address and _count(f"spam:ip:{ip_address}") > settings.SPAM_MAX_IDEAS_PER_HOUR_PER_IP:
+        reasons.append(str(REASON_IP_LIMIT))
+    if user_id and _count(f"spam:user:{user_id}") > settings.SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT:
+        reasons.append(str(REASON_ACCOUNT_LIMIT))
+    return "; ".join(reasons)
