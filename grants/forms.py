@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
+from actors.selectors import actors_of_user, organisations
 
 from . import spam
 from .models import AgeGroup, ClosingReport, Idea
@@ -35,6 +36,19 @@ class IdeaForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose every age group the pilot is for."),
     )
+    applicant = forms.ModelChoiceField(
+        label=_("On behalf of"),
+        queryset=None,
+        required=False,
+        empty_label=_("Myself, as a resident"),
+        help_text=_("Propose as yourself or for an organisation you belong to."),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=None,
+        required=False,
+        help_text=_("Organisations already in Minipilot that take part (optional)."),
+    )
     # Spam signs: a field people never see, and when the form was opened.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -60,9 +74,21 @@ class IdeaForm(forms.ModelForm):
             "partners_text": _("Other people or organisations taking part (optional)."),
         }
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, user=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.fields["partners"].queryset = organisations().order_by("name")
+        if user is not None and user.is_authenticated:
+            own = actors_of_user(user=user).exclude(kind="resident")
+            self.fields["applicant"].queryset = own
+            if self.instance.pk and self.instance.applicant.kind != "resident":
+                self.initial.setdefault("applicant", self.instance.applicant_id)
+            if not own.exists():
+                del self.fields["applicant"]
+        else:
+            del self.fields["applicant"]
+        if self.instance.pk:
+            self.initial.setdefault("partners", list(self.instance.partners.all()))
         self.fields["district"].queryset = districts_with_open_rounds(today=self.today)
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
@@ -70,7 +96,13 @@ class IdeaForm(forms.ModelForm):
         self.helper.form_id = "idea-form"
         self.fields["started"].initial = spam.form_started_token()
         self.helper.layout = Layout(
-            Fieldset(_("Your idea"), "title", "need", "plan"),
+            Fieldset(
+                _("Your idea"),
+                "title",
+                "need",
+                "plan",
+                *(["applicant"] if "applicant" in self.fields else []),
+            ),
             Fieldset(
                 _("Who, where and when"),
                 "age_groups",
@@ -81,7 +113,7 @@ class IdeaForm(forms.ModelForm):
                     css_class="row",
                 ),
             ),
-            Fieldset(_("Money and partners"), "amount", "partners_text"),
+            Fieldset(_("Money and partners"), "amount", "partners", "partners_text"),
             Div("website", css_class="mp-hp"),
             "started",
         )

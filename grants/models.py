@@ -294,13 +294,15 @@ class StatusChange(models.Model):
         null=True,
         blank=True,
         related_name="status_changes",
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
     reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]

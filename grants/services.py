@@ -18,7 +18,7 @@ from . import tasks
 from .models import ClosingReport, Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange
 from .selectors import idea_is_owned_by, round_for_district
 from .similarity import terms_of
-from .workflow import Action, Role, Status, WorkflowError, transition_for
+from .workflow import EDITABLE_STATUSES, Action, Role, Status, WorkflowError, transition_for
 
 
 class BudgetExceeded(WorkflowError):
@@ -70,10 +70,13 @@ def idea_create(
     ends_on: date,
     amount: Decimal,
     applicant: Actor | None = None,
+    partners: list[Actor] | None = None,
     partners_text: str = "",
     today: date | None = None,
 ) -> Idea:
     """A new idea as a draft, in the open round that covers its district."""
+    if applicant is not None and not applicant.memberships.filter(user=created_by).exists():
+        raise PermissionDenied
     round_ = round_for_district(district=district, today=today or timezone.localdate())
     if round_ is None:
         raise ValidationError({"district": _("No open round covers this district right now.")})
@@ -94,6 +97,8 @@ def idea_create(
     )
     idea.full_clean(exclude=["round", "applicant", "created_by"])
     idea.save()
+    if partners:
+        idea.partners.set(partners)
     StatusChange.objects.create(
         idea=idea, by=created_by, action=Action.CREATE, from_status="", to_status=Status.DRAFT
     )
@@ -102,18 +107,32 @@ def idea_create(
 
 
 @transaction.atomic
-def idea_update(*, idea: Idea, by: User, **fields) -> Idea:
+def idea_update(
+    *,
+    idea: Idea,
+    by: User,
+    applicant: Actor | None = None,
+    partners: list[Actor] | None = None,
+    **fields,
+) -> Idea:
+    """Change what the applicant wrote; possible until the decision."""
     if not idea_is_owned_by(idea=idea, user=by):
         raise PermissionDenied
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
-    if locked.status not in (Status.DRAFT, Status.NEEDS_INFO):
+    if locked.status not in EDITABLE_STATUSES:
         raise WorkflowError(_("This idea can no longer be edited."))
     for name, value in fields.items():
         if name not in Idea.EDITABLE_FIELDS:
             raise ValueError(f"{name} is not editable")
         setattr(locked, name, value)
+    if applicant is not None:
+        if not applicant.memberships.filter(user=by).exists():
+            raise PermissionDenied
+        locked.applicant = applicant
     locked.full_clean(exclude=["round", "applicant", "created_by"])
     locked.save()
+    if partners is not None:
+        locked.partners.set(partners)
     idea_index_terms(idea=locked)
     return locked
 

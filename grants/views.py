@@ -96,9 +96,9 @@ def idea_create(request):
     """Anyone may write an idea; a visitor is asked for their email at the end, and what they
     typed waits in their session until they have logged in with the code sent to them."""
     if request.method == "GET" and PENDING_IDEA in request.session:
-        form = IdeaForm(_querydict(request.session[PENDING_IDEA]))
+        form = IdeaForm(_querydict(request.session[PENDING_IDEA]), user=request.user)
     else:
-        form = IdeaForm(_posted(request))
+        form = IdeaForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         submit = "save_draft" not in request.POST
         hold = _hold_reason(request, form) if submit else ""
@@ -128,7 +128,10 @@ def _create_idea(request, form, *, submit: bool, hold: str = ""):
     data = form.cleaned_data
     try:
         idea = services.idea_create(
-            created_by=request.user, **{name: data[name] for name in Idea.EDITABLE_FIELDS}
+            created_by=request.user,
+            applicant=data.get("applicant"),
+            partners=list(data.get("partners") or []),
+            **{name: data[name] for name in Idea.EDITABLE_FIELDS},
         )
         if submit:
             services.idea_submit(idea=idea, by=request.user, hold_reason=hold)
@@ -170,7 +173,7 @@ def idea_resume(request):
     raw = request.session.get(PENDING_IDEA)
     if raw is None:
         return redirect("grants:my")
-    form = IdeaForm(_querydict(raw))
+    form = IdeaForm(_querydict(raw), user=request.user)
     if not form.is_valid():
         return render(request, "grants/idea_form.html", {"form": form}, status=400)
     hold = request.session.get(PENDING_HOLD, "")
@@ -185,13 +188,18 @@ def idea_edit(request, idea_id: int):
     if idea.status not in EDITABLE_STATUSES:
         messages.error(request, _("This idea can no longer be edited."))
         return redirect("grants:idea", idea.pk)
-    form = IdeaForm(_posted(request), instance=idea)
+    form = IdeaForm(_posted(request), instance=idea, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            chosen = data.get("applicant")
+            if chosen is None and "applicant" in form.fields:
+                chosen = actor_services.actor_resident_for_user(user=request.user)
             services.idea_update(
                 idea=idea,
                 by=request.user,
+                applicant=chosen,
+                partners=list(data.get("partners") or []),
                 **{name: data[name] for name in Idea.EDITABLE_FIELDS},
             )
             if idea.status == Status.DRAFT and "save_draft" not in request.POST:

@@ -19,7 +19,7 @@ class Status(models.TextChoices):
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     RUNNING = "running", _("Running")
-    REPORT_DUE = "report_due", _("Closing report due")
+    REPORT_DUE = "report_due", _("Closing report requested")
     REPORTED = "reported", _("Reported")
     CLOSED = "closed", _("Closed")
 
@@ -41,7 +41,7 @@ class Action(models.TextChoices):
     START = "start", _("Start the pilot")
     REQUEST_REPORT = "request_report", _("Ask for the closing report")
     REPORT = "report", _("Send the closing report")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", _("Close the pilot")
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ del S, R, A
 
 TRANSITIONS_BY_ACTION: dict[Action, Transition] = {row.action: row for row in TRANSITIONS}
 
-# Statuses in which the applicant may still edit what they wrote.
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NEEDS_INFO})
+# Statuses in which the applicant may still edit what they wrote: until the decision.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.NEEDS_INFO})
 # Statuses of pilots that got a grant: the ones shown publicly and in reports.
 GRANTED_STATUSES = frozenset(
     {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE, Status.REPORTED, Status.CLOSED}
@@ -100,7 +100,7 @@ def transition_for(*, action: Action, status: str, role: Role) -> Transition:
         raise WorkflowError(_("Unknown action."))
     if role not in row.roles:
         raise WorkflowError(
-            _("You may not %(action)s this idea.") % {"action": Action(action).label.lower()}
+            _("You may not do this: “%(action)s”.") % {"action": Action(action).label}
         )
     if status not in row.sources:
         raise WorkflowError(
