@@ -118,6 +118,7 @@ class IdeaForm(forms.ModelForm):
             "started",
         )
         self.helper.add_input(Submit("submit", _("Submit the idea")))
+        self.helper.add_input(SecondarySubmit("preview", _("Preview")))
         self.helper.add_input(SecondarySubmit("save_draft", _("Save as a draft")))
 
     def clean(self):

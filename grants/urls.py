@@ -7,6 +7,7 @@ app_name = "grants"
 urlpatterns = [
     path("ideas/new/", views.idea_create, name="idea_new"),
     path("ideas/similar/", views.similar_pilots, name="similar"),
+    path("ideas/autosave/", views.idea_autosave, name="autosave"),
     path("ideas/new/finish/", views.idea_finish, name="idea_finish"),
     path("ideas/new/resume/", views.idea_resume, name="idea_resume"),
     path("ideas/<int:idea_id>/", views.idea_page, name="idea"),

@@ -22,7 +22,7 @@ from .forms import (
     IdeaForm,
     MessageForm,
 )
-from .models import Idea
+from .models import AgeGroup, Idea
 from .workflow import EDITABLE_STATUSES, Role, Status, WorkflowError, allowed_actions
 
 
@@ -95,20 +95,68 @@ def _hold_reason(request, form) -> str:
 def idea_create(request):
     """Anyone may write an idea; a visitor is asked for their email at the end, and what they
     typed waits in their session until they have logged in with the code sent to them."""
-    if request.method == "GET" and PENDING_IDEA in request.session:
-        form = IdeaForm(_querydict(request.session[PENDING_IDEA]), user=request.user)
-    else:
-        form = IdeaForm(_posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        submit = "save_draft" not in request.POST
-        hold = _hold_reason(request, form) if submit else ""
-        if not request.user.is_authenticated:
-            request.session[PENDING_IDEA] = _raw_form_data(request.POST)
-            request.session[PENDING_HOLD] = hold
-            return redirect("grants:idea_finish")
-        return _create_idea(request, form, submit=submit, hold=hold)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "grants/idea_form.html", {"form": form}, status=status)
+    if request.method == "GET":
+        saved = request.session.get(PENDING_IDEA) or request.session.get(AUTOSAVED_IDEA)
+        form = IdeaForm(initial=_initial_from(saved) if saved else None, user=request.user)
+        return render(request, "grants/idea_form.html", {"form": form, "restored": bool(saved)})
+    form = IdeaForm(request.POST, user=request.user)
+    if "edit" in request.POST:
+        return render(request, "grants/idea_form.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "grants/idea_form.html", {"form": form}, status=400)
+    if "preview" in request.POST:
+        return _render_preview(request, form)
+    submit = "save_draft" not in request.POST
+    hold = _hold_reason(request, form) if submit else ""
+    if not request.user.is_authenticated:
+        request.session[PENDING_IDEA] = _raw_form_data(request.POST)
+        request.session[PENDING_HOLD] = hold
+        return redirect("grants:idea_finish")
+    return _create_idea(request, form, submit=submit, hold=hold)
+
+
+def _render_preview(request, form, idea=None):
+    data = form.cleaned_data
+    text = " ".join(data[name] for name in ("title", "need", "plan"))
+    return render(
+        request,
+        "grants/idea_preview.html",
+        {
+            "form": form,
+            "idea": idea,
+            "data": data,
+            "age_groups": [
+                str(label) for value, label in AgeGroup.choices if value in data["age_groups"]
+            ],
+            "similar": selectors.similar_pilots(
+                text=text, exclude_idea_id=idea.pk if idea else None
+            ),
+        },
+    )
+
+
+MULTI_VALUED = ("age_groups", "partners")
+AUTOSAVED_IDEA = "autosaved_idea"
+
+
+def _initial_from(raw: dict[str, list[str]]) -> dict:
+    return {
+        key: values if key in MULTI_VALUED else (values[0] if values else "")
+        for key, values in raw.items()
+        if key not in {"started", "website"}
+    }
+
+
+@require_POST
+def idea_autosave(request):
+    """Keep what is being typed in a new idea, so a closed tab or a lost connection loses
+    nothing; the form brings it back."""
+    request.session[AUTOSAVED_IDEA] = {
+        key: [value[:5000] for value in values]
+        for key, values in _raw_form_data(request.POST).items()
+        if key in IdeaForm.base_fields
+    }
+    return render(request, "grants/partials/autosaved.html", {"saved_at": timezone.now()})
 
 
 def _raw_form_data(data) -> dict[str, list[str]]:
@@ -138,8 +186,8 @@ def _create_idea(request, form, *, submit: bool, hold: str = ""):
     except (ValidationError, WorkflowError) as error:
         _add_service_errors(form, error)
         return render(request, "grants/idea_form.html", {"form": form}, status=400)
-    request.session.pop(PENDING_IDEA, None)
-    request.session.pop(PENDING_HOLD, None)
+    for key in (PENDING_IDEA, PENDING_HOLD, AUTOSAVED_IDEA):
+        request.session.pop(key, None)
     if submit:
         messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
     else:
@@ -189,6 +237,10 @@ def idea_edit(request, idea_id: int):
         messages.error(request, _("This idea can no longer be edited."))
         return redirect("grants:idea", idea.pk)
     form = IdeaForm(_posted(request), instance=idea, user=request.user)
+    if request.method == "POST" and "edit" in request.POST:
+        return render(request, "grants/idea_form.html", {"form": form, "idea": idea})
+    if request.method == "POST" and "preview" in request.POST and form.is_valid():
+        return _render_preview(request, form, idea)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

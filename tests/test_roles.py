@@ -70,7 +70,14 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
     from grants.urls import urlpatterns as grant_urls
     from reports.urls import urlpatterns as report_urls
 
-    post_only = {"idea_action", "agent_close", "agent_release", "idea_messages", "similar"}
+    post_only = {
+        "idea_action",
+        "agent_close",
+        "agent_release",
+        "idea_messages",
+        "similar",
+        "autosave",
+    }
     names = {pattern.name for pattern in [*grant_urls, *report_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}
     assert {aliases.get(name, name) for name in names} <= set(MATRIX)
