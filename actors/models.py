@@ -106,6 +106,7 @@ class Actor(models.Model):
         validators=[validate_business_id],
         help_text=_("Finnish business ID (Y-tunnus) of an association or company, e.g. 0112038-9."),
     )
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",

@@ -141,6 +141,29 @@ class IdeaForm(forms.ModelForm):
         return cleaned
 
 
+class AssistedIdeaForm(IdeaForm):
+    """The idea form as a resident agent fills it for someone who phoned or came by."""
+
+    person_name = forms.CharField(label=_("The person's name"), max_length=200)
+    person_phone = forms.CharField(
+        label=_("The person's phone number"), max_length=40, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("applicant", None)
+        self.helper.layout.insert(0, Fieldset(_("Whose idea"), "person_name", "person_phone"))
+        self.helper.inputs = [Submit("submit", _("Submit the idea"))]
+
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the resident agent"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class DecisionForm(forms.Form):
     """The resident agent's decision on one idea."""
 

@@ -122,6 +122,9 @@ class Idea(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     info_request = models.TextField(_("question from the resident agent"), blank=True)
     info_answer = models.TextField(_("answer"), blank=True)
+    # Entered by an agent for someone who phoned or came by; they claim it with this code.
+    assisted = models.BooleanField(_("entered by a resident agent"), default=False)
+    claim_code = models.CharField(_("claim code"), max_length=12, blank=True, db_index=True)
     # Set when a submission looks like spam: it waits in the moderation list, not the queue.
     held_reason = models.CharField(_("held for moderation because"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

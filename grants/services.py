@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors import roles
-from actors.models import Actor, District, User
+from actors.models import Actor, District, Membership, User
 from actors.services import actor_resident_for_user
 
 from . import tasks
@@ -73,9 +73,13 @@ def idea_create(
     partners: list[Actor] | None = None,
     partners_text: str = "",
     today: date | None = None,
+    _assisting: bool = False,
 ) -> Idea:
     """A new idea as a draft, in the open round that covers its district."""
-    if applicant is not None and not applicant.memberships.filter(user=created_by).exists():
+    # Only an agent entering someone's idea may name an actor they do not belong to.
+    assisting = _assisting and roles.is_agent(created_by)
+    belongs = applicant is None or applicant.memberships.filter(user=created_by).exists()
+    if not (belongs or assisting):
         raise PermissionDenied
     round_ = round_for_district(district=district, today=today or timezone.localdate())
     if round_ is None:
@@ -152,6 +156,54 @@ def idea_submit(*, idea: Idea, by: User, hold_reason: str = "") -> Idea:
 def _announce_submission(idea: Idea) -> None:
     transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
     transaction.on_commit(lambda: tasks.notify_applicant_of_receipt.delay(idea.pk))
+
+
+CLAIM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+@transaction.atomic
+def idea_create_assisted(
+    *, agent: User, person_name: str, person_phone: str = "", **fields
+) -> Idea:
+    """An agent enters and submits the idea of someone who phoned or came by. The person gets
+    a code with which they can later claim the idea with their own email."""
+    import secrets
+
+    if not roles.is_agent(agent):
+        raise PermissionDenied
+    if not person_name.strip():
+        raise ValidationError({"person_name": _("Write the name of the person.")})
+    person = Actor.objects.create(
+        kind=Actor.Kind.RESIDENT, name=person_name.strip(), phone=person_phone.strip()
+    )
+    idea = idea_create(created_by=agent, applicant=person, _assisting=True, **fields)
+    idea.assisted = True
+    idea.claim_code = "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(8))
+    idea.save(update_fields=["assisted", "claim_code", "updated_at"])
+    return idea_submit(idea=idea, by=agent)
+
+
+@transaction.atomic
+def idea_claim(*, code: str, user: User) -> Idea:
+    """The person an agent helped takes over their idea; the code works once."""
+    code = code.strip().upper().replace(" ", "").replace("-", "")
+    idea = (
+        Idea.objects.select_for_update().filter(assisted=True, claim_code=code).first()
+        if code
+        else None
+    )
+    if idea is None:
+        raise ValidationError({"code": _("No idea waits for this code. Check it and try again.")})
+    Membership.objects.get_or_create(actor=idea.applicant, user=user)
+    idea.claim_code = ""
+    idea.save(update_fields=["claim_code", "updated_at"])
+    Message.objects.create(
+        idea=idea,
+        author=user,
+        body=_("Claimed by %(email)s.") % {"email": user.email},
+        internal=True,
+    )
+    return idea
 
 
 @transaction.atomic

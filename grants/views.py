@@ -16,6 +16,8 @@ from actors import services as actor_services
 from . import selectors, services, spam
 from .forms import (
     AnswerForm,
+    AssistedIdeaForm,
+    ClaimForm,
     ClosingReportForm,
     DecisionForm,
     EmailForm,
@@ -485,3 +487,46 @@ def agent_release(request, idea_id: int):
     else:
         messages.success(request, _("The idea joined the queue and the applicant was told."))
     return redirect("grants:agent")
+
+
+@role_required(roles.is_agent)
+def agent_idea_new(request):
+    """An agent enters the idea of someone who phoned or came by: no email needed."""
+    form = AssistedIdeaForm(_posted(request), user=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea = services.idea_create_assisted(
+                agent=request.user,
+                person_name=data["person_name"],
+                person_phone=data["person_phone"],
+                partners=list(data.get("partners") or []),
+                **{name: data[name] for name in Idea.EDITABLE_FIELDS},
+            )
+        except (ValidationError, WorkflowError) as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The idea is submitted. Give the person this code to claim it: %(code)s")
+                % {"code": idea.claim_code},
+            )
+            return redirect("grants:agent_idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/idea_form.html", {"form": form, "assisted": True}, status=status)
+
+
+@login_required
+def idea_claim(request):
+    """The person an agent helped takes over their idea with the code they were given."""
+    form = ClaimForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_claim(code=form.cleaned_data["code"], user=request.user)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The idea is now yours too."))
+            return redirect("grants:idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/claim.html", {"form": form}, status=status)
