@@ -31,3 +31,18 @@ def user_get_or_create_for_email(*, email: str, language: str) -> User:
         user=user, email__iexact=email, defaults={"email": email, "primary": True}
     )
     return user
+
+
+def user_update_profile(*, user: User, full_name: str, phone: str, language: str) -> User:
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "phone", "language"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
