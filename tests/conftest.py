@@ -11,6 +11,9 @@ from functools import cache
 
 import pytest
 from django.conf import settings
+from django.dispatch import receiver
+from django.test.signals import setting_changed
+from django.urls import clear_url_caches
 
 from tests import factories
 
@@ -80,6 +83,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "Install what is missing (see README) to run them; CI runs them all."
         )
+
+
+@receiver(setting_changed)
+def _language_changed(*, setting, **kwargs):
+    """reverse() caches its URL table per language with the unprefixed default of the moment;
+    a test that changes the default language needs it rebuilt."""
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()
 
 
 @pytest.fixture(autouse=True)

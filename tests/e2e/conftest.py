@@ -1,19 +1,16 @@
-"""Fixtures for browser tests: one Chromium per session, a fresh context per test, log in.
+"""Fixtures for browser tests: Chromium per test module, a fresh context per person, log in.
 
-The tests drive the real app through pytest-django's live_server (a transactional database).
-Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread
-with a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set, and the tests use the ORM for setup
-and for assertions on the outcome.
+The tests drive the real app through pytest-django's live_server (a transactional database), in
+Debian's Chromium (Playwright cannot download its own browsers here).
 """
 
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.urls import clear_url_caches
 
 from tests.conftest import CHROMIUM
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -29,6 +26,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 PASSWORD = "secret-pass-123"  # what tests.factories.UserFactory sets
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.fixture(autouse=True)
@@ -38,18 +36,65 @@ def _english_by_default():
     The suite's conftest makes English the default; with prefix_default_language=False that would
     move English to the unprefixed URLs and make every /en/ URL a 404. Browser tests reach English
     as a visitor does: by the /en/ prefix.
+
+    The URL resolver caches its reverse() table per active language, with the language prefix
+    computed from the LANGUAGE_CODE of the moment it was built, and changing LANGUAGE_CODE does not
+    clear it. After a test run with English as the default, reverse() in English would still give
+    unprefixed URLs (forms posting to /accounts/login/, which is Finnish here), and after a browser
+    test the other tests would get /en/ URLs. So the caches are cleared on the way in and out.
+    """
+    clear_url_caches()
+    yield
+    clear_url_caches()
+
+
+class _Chromium:
+    """Started on first use, so the skip-or-fail check of needs_browser runs before the launch.
+
+    Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
+    calls from a thread with a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The tests use
+    the ORM for setup and to check the outcome, so the variable is set exactly while Chromium runs
+    (never at import: subprocesses such as `check --deploy` would inherit it).
     """
 
+    def __init__(self):
+        self._playwright = None
+        self._browser = None
+        self._saved_env = None
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """Chromium, launched once. Only browser tests ask for it, after the skip check has run."""
-    from playwright.sync_api import sync_playwright
+    def get(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+            self._saved_env = os.environ.get(ASYNC_UNSAFE)
+            os.environ[ASYNC_UNSAFE] = "true"
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def stop(self):
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
+            self._browser = self._playwright = None
+            if self._saved_env is None:
+                os.environ.pop(ASYNC_UNSAFE, None)
+            else:
+                os.environ[ASYNC_UNSAFE] = self._saved_env
+
+
+@pytest.fixture(scope="module")
+def _chromium() -> Iterator[_Chromium]:
+    chromium = _Chromium()
+    yield chromium
+    chromium.stop()
+
+
+@pytest.fixture
+def browser(_chromium):
+    return _chromium.get()
 
 
 @pytest.fixture
@@ -74,22 +119,16 @@ def page(new_page):
 
 
 @pytest.fixture
-def phone_page(new_page):
-    return new_page(viewport=PHONE)
-
-
-@pytest.fixture
 def login(live_server) -> Callable:
     """Log a user in through the real allauth form, in English."""
 
     def log_in(page, user, password: str = PASSWORD):
         page.goto(f"{live_server.url}/en/accounts/login/")
-        page.fill("input[name=login]", user.email)
-        page.fill("input[name=password]", password)
-        page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-            "button[type=submit]"
-        ).click()
-        page.wait_for_load_state()
+        form = page.locator("form").filter(has=page.locator("input[name=password]"))
+        form.locator("input[name=login]").fill(user.email)
+        form.locator("input[name=password]").fill(password)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
         assert "/accounts/login/" not in page.url, f"login failed for {user.email}: {page.url}"
         return page
 

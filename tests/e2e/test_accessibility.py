@@ -31,10 +31,10 @@ def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
+        for node in violation["nodes"][:8]:
             lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']!r}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+        if len(violation["nodes"]) > 8:
+            lines.append(f"    … and {len(violation['nodes']) - 8} more")
     return "\n".join(lines)
 
 
@@ -55,13 +55,14 @@ def ideas(make_idea):
     }
 
 
-# name: (who is logged in, the page's path; {id} is the idea of that status)
+# name: (who is logged in, the path, the status of the idea whose id fills {id})
 PAGES = {
     "landing, English": (None, "/en/", None),
     "landing, Finnish": (None, "/", None),
     "log in": (None, "/en/accounts/login/", None),
     "pilots": (None, "/en/pilots/", None),
     "pilot": (None, "/en/pilots/{id}/", "reported"),
+    "idea form, visitor": (None, "/en/ideas/new/", None),
     "idea form": ("resident", "/en/ideas/new/", None),
     "my pilots": ("resident", "/en/my/", None),
     "idea, approved": ("resident", "/en/ideas/{id}/", "approved"),
@@ -87,7 +88,9 @@ def test_page_has_no_wcag_violations(name, request, live_server, page, login, id
     assert_accessible(page)
 
 
-def test_idea_form_with_errors_has_no_wcag_violations(live_server, page, login, open_round, resident):
+def test_idea_form_with_errors_has_no_wcag_violations(
+    live_server, page, login, open_round, resident
+):
     login(page, resident)
     page.goto(f"{live_server.url}/en/ideas/new/")
     form = page.locator("form").filter(has=page.locator("input[name=title]"))
