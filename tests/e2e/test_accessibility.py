@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PHONE
-
 pytestmark = pytest.mark.needs_browser
 
 AXE = Path(__file__).with_name("axe.min.js")
@@ -46,10 +44,18 @@ def assert_accessible(page) -> None:
 
 
 @pytest.fixture
-def ideas(make_idea):
-    """Content for every page: an idea waiting, one approved, one reported with its lessons."""
+def ideas(make_idea, resident, agent):
+    """Content for every page: an idea waiting, one approved, one reported with its lessons,
+    one held for moderation, and a message thread."""
+    from grants import services
+
+    held = make_idea("draft", title="Cheap pills")
+    services.idea_submit(idea=held, by=resident, hold_reason="a hidden field was filled in")
+    submitted = make_idea("submitted", title="Torstaitreffit")
+    services.message_post(idea=submitted, by=resident, body="Can we use the school hall?")
+    services.message_post(idea=submitted, by=agent, body="Ask the caretaker.", internal=True)
     return {
-        "submitted": make_idea("submitted", title="Torstaitreffit"),
+        "submitted": submitted,
         "approved": make_idea("approved", title="Lukupiiri"),
         "reported": make_idea("reported"),
     }
@@ -59,6 +65,14 @@ def ideas(make_idea):
 PAGES = {
     "landing, English": (None, "/en/", None),
     "landing, Finnish": (None, "/", None),
+    "landing, Swedish": (None, "/sv/", None),
+    "idea form, visitor, Finnish": (None, "/ideas/new/", None),
+    "idea form, visitor, Swedish": (None, "/sv/ideas/new/", None),
+    "pilots, Swedish": (None, "/sv/pilots/", None),
+    "my details": ("resident", "/en/my/profile/", None),
+    "claim an idea": ("resident", "/en/ideas/claim/", None),
+    "idea, submitted, with messages": ("resident", "/en/ideas/{id}/", "submitted"),
+    "agent enters an idea": ("agent", "/en/agent/ideas/new/", None),
     "log in": (None, "/en/accounts/login/", None),
     "pilots": (None, "/en/pilots/", None),
     "pilot": (None, "/en/pilots/{id}/", "reported"),
@@ -116,13 +130,40 @@ def test_closing_report_form_with_errors_has_no_wcag_violations(
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/ideas/new/"])
+@pytest.mark.parametrize("language", ["en", "fi", "sv"])
+def test_preview_and_finish_steps_have_no_wcag_violations(language, live_server, page, open_round):
+    """A visitor fills the form, previews it, and reaches the email step: each page checked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    prefix = "" if language == "fi" else f"/{language}"
+    page.goto(f"{live_server.url}{prefix}/ideas/new/")
+    today = timezone.localdate()
+    page.fill("input[name=title]", "Lukupiiri")
+    page.fill("textarea[name=need]", "Kylällä ei ole kirjastoa.")
+    page.fill("textarea[name=plan]", "Lukupiiri kirjastobussissa.")
+    page.locator("input[name=age_groups]").first.check()
+    page.locator("select[name=district]").select_option(index=1)
+    page.fill("input[name=starts_on]", (today + timedelta(days=7)).isoformat())
+    page.fill("input[name=ends_on]", (today + timedelta(days=30)).isoformat())
+    with page.expect_navigation():
+        page.locator("button[name=preview], input[name=preview]").click()
+    assert "Lukupiiri" in page.content()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("button[name=submit]").click()
+    assert "/ideas/new/finish/" in page.url
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/ideas/new/", "/sv/ideas/new/", "/en/my/"])
 def test_no_horizontal_scroll_on_a_phone(path, live_server, new_page, login, open_round, resident):
-    page = new_page(viewport=PHONE)
+    page = new_page(viewport={"width": 360, "height": 740})
     login(page, resident)
     page.goto(live_server.url + path)
     widths = page.evaluate(
         "() => ({scroll: document.documentElement.scrollWidth, window: window.innerWidth})"
     )
-    assert widths["window"] == PHONE["width"]
+    assert widths["window"] == 360
     assert widths["scroll"] <= widths["window"], f"{path} scrolls sideways on a phone: {widths}"
