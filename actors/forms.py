@@ -3,7 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Actor, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -19,3 +19,28 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save")))
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = ["kind", "name", "district", "business_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            choice for choice in Actor.Kind.choices if choice[0] != Actor.Kind.RESIDENT
+        ]
+        if self.instance.pk:
+            del self.fields["kind"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save")))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("invite", _("Send the invitation")))

@@ -140,3 +140,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.actor}"
+
+
+class Invitation(models.Model):
+    """A member invites another person by email to act for the organisation."""
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("actor")
+    )
+    email = models.EmailField(_("email address"))
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sent_invitations",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.actor}"

@@ -1,6 +1,18 @@
-from django.db import transaction
+import secrets
+from datetime import timedelta
 
-from .models import Actor, Membership, User
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Actor, District, Invitation, Membership, User
+
+INVITATION_VALID_DAYS = 14
 
 
 @transaction.atomic
@@ -46,3 +58,76 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def organisation_create(
+    *, created_by: User, kind: str, name: str, district: District | None, business_id: str = ""
+) -> Actor:
+    """A new organisation, with its creator as the first member."""
+    if kind == Actor.Kind.RESIDENT:
+        raise ValidationError({"kind": _("Choose the kind of organisation.")})
+    actor = Actor(kind=kind, name=name.strip(), district=district, business_id=business_id)
+    actor.full_clean()
+    actor.save()
+    Membership.objects.create(actor=actor, user=created_by)
+    return actor
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: Actor, by: User, name: str, district: District | None, business_id: str = ""
+) -> Actor:
+    if not actor.memberships.filter(user=by).exists():
+        raise PermissionDenied
+    actor.name, actor.district, actor.business_id = name.strip(), district, business_id
+    actor.full_clean()
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def invitation_create(*, actor: Actor, by: User, email: str) -> Invitation:
+    """Invite a person by email; the link in the email works for two weeks, once."""
+    if not actor.memberships.filter(user=by).exists():
+        raise PermissionDenied
+    email = User.objects.normalize_email(email).lower()
+    if actor.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    invitation = Invitation.objects.create(
+        actor=actor, email=email, token=secrets.token_urlsafe(32), invited_by=by
+    )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_send(*, invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("actor", "invited_by").get(pk=invitation_id)
+    language = invitation.invited_by.language if invitation.invited_by else settings.LANGUAGE_CODE
+    with translation.override(language):
+        url = settings.SITE_URL + reverse("actors:invitation", args=[invitation.token])
+        context = {"invitation": invitation, "url": url}
+        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Actor:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token=token, accepted_at__isnull=True)
+        .select_related("actor")
+        .first()
+    )
+    expired = invitation is None or invitation.created_at < timezone.now() - timedelta(
+        days=INVITATION_VALID_DAYS
+    )
+    if expired:
+        raise ValidationError(_("This invitation is no longer valid. Ask for a new one."))
+    Membership.objects.get_or_create(actor=invitation.actor, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return invitation.actor

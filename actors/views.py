@@ -3,6 +3,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -10,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import services
-from .forms import ProfileForm
+from . import roles, selectors, services
+from .forms import InviteForm, OrganisationForm, ProfileForm
+from .models import Actor
 
 
 @login_required
@@ -43,3 +46,81 @@ def set_language(request):
     page_language = translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE
     with translation.override(page_language):
         return django_set_language(request)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+def organisations(request):
+    """My organisations, and a form to register a new one."""
+    form = OrganisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        actor = services.organisation_create(created_by=request.user, **form.cleaned_data)
+        messages.success(request, _("The organisation is registered."))
+        return redirect("actors:organisation", actor.pk)
+    mine = selectors.actors_of_user(user=request.user).exclude(kind=Actor.Kind.RESIDENT)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "actors/organisations.html", {"organisations": mine, "form": form}, status=status
+    )
+
+
+@login_required
+def organisation(request, actor_id: int):
+    """An organisation's profile: its members see and edit it and invite others; agents read it."""
+    try:
+        actor = selectors.organisation_detail(actor_id=actor_id)
+    except Actor.DoesNotExist as error:
+        raise Http404 from error
+    member = selectors.is_member(actor=actor, user=request.user)
+    if not (member or roles.can_view_dashboard(request.user)):
+        raise PermissionDenied
+    form = OrganisationForm(instance=actor)
+    invite_form = InviteForm()
+    status = 200
+    if request.method == "POST":
+        if not member:
+            raise PermissionDenied
+        try:
+            if "invite" in request.POST:
+                invite_form = InviteForm(request.POST)
+                if invite_form.is_valid():
+                    services.invitation_create(
+                        actor=actor, by=request.user, email=invite_form.cleaned_data["email"]
+                    )
+                    messages.success(request, _("The invitation is on its way."))
+                    return redirect("actors:organisation", actor.pk)
+            else:
+                form = OrganisationForm(request.POST, instance=actor)
+                if form.is_valid():
+                    services.organisation_update(actor=actor, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("Your details are saved."))
+                    return redirect("actors:organisation", actor.pk)
+        except ValidationError as error:
+            invite_form.add_error("email", error.messages)
+        status = 400
+    return render(
+        request,
+        "actors/organisation.html",
+        {"actor": actor, "member": member, "form": form, "invite_form": invite_form},
+        status=status,
+    )
+
+
+@login_required
+def invitation(request, token: str):
+    """The invited person joins the organisation (after logging in with the invited email)."""
+    if request.method == "POST":
+        try:
+            actor = services.invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return render(request, "actors/invitation.html", {"invalid": True}, status=404)
+        messages.success(request, _("You are now a member of %(name)s.") % {"name": actor.name})
+        return redirect("actors:organisation", actor.pk)
+    valid = selectors.pending_invitation(token=token)
+    if valid is None:
+        return render(request, "actors/invitation.html", {"invalid": True}, status=404)
+    return render(request, "actors/invitation.html", {"invitation": valid})

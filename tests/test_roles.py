@@ -23,6 +23,10 @@ MATRIX = {
     "idea_claim": (LOGIN, 200, 200, 200, 200),
     "reports": (LOGIN, 403, 403, 200, 200),
     "district_report": (LOGIN, 403, 403, 200, 200),
+    "profile": (LOGIN, 200, 200, 200, 200),
+    "organisations": (LOGIN, 200, 200, 200, 200),
+    "organisation": (LOGIN, 200, 403, 200, 200),
+    "invitation": (LOGIN, 404, 404, 404, 404),  # an unknown token
     "pilots": (200, 200, 200, 200, 200),
     "pilot": (200, 200, 200, 200, 200),
 }
@@ -30,7 +34,10 @@ ROLES = ("anonymous", "resident", "other_resident", "agent", "manager")
 
 
 @pytest.fixture
-def pages(make_idea, district):
+def pages(make_idea, district, resident):
+    from tests.factories import ActorFactory
+
+    organisation = ActorFactory(members=[resident])
     draft = make_idea("draft")
     approved = make_idea("approved")
     return {
@@ -48,6 +55,10 @@ def pages(make_idea, district):
         "idea_claim": reverse("grants:idea_claim"),
         "reports": reverse("reports:index"),
         "district_report": reverse("reports:district", args=[district.slug]),
+        "profile": reverse("actors:profile"),
+        "organisations": reverse("actors:organisations"),
+        "organisation": reverse("actors:organisation", args=[organisation.pk]),
+        "invitation": reverse("actors:invitation", args=["no-such-token"]),
         "pilots": reverse("reports:pilots"),
         "pilot": reverse("reports:pilot", args=[approved.pk]),
     }
@@ -71,6 +82,7 @@ def test_page_answers_each_role_as_expected(client, request, pages, page, role_i
 
 
 def test_every_named_page_of_the_app_is_in_the_matrix():
+    from actors.urls import urlpatterns as actor_urls
     from grants.urls import urlpatterns as grant_urls
     from reports.urls import urlpatterns as report_urls
 
@@ -82,7 +94,7 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "similar",
         "autosave",
     }
-    names = {pattern.name for pattern in [*grant_urls, *report_urls]} - post_only
+    names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}
     assert {aliases.get(name, name) for name in names} <= set(MATRIX)
 
