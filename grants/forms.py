@@ -156,6 +156,23 @@ class AssistedIdeaForm(IdeaForm):
         self.helper.inputs = [Submit("submit", _("Submit the idea"))]
 
 
+class BudgetLineForm(forms.Form):
+    description = forms.CharField(label=_("What"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount (€)"), max_digits=8, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add an image or a PDF"),
+        help_text=_("JPEG, PNG, WebP or PDF, at most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+
+
 class ClaimForm(forms.Form):
     code = forms.CharField(
         label=_("Code from the resident agent"),

@@ -361,3 +361,71 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+
+class BudgetLine(models.Model):
+    """What the money is for: an optional breakdown of the amount asked."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("idea")
+    )
+    description = models.CharField(_("what"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_line_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount} €"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never comes from the uploader: it could be anything.
+    import secrets
+
+    return f"attachments/{instance.idea_id}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """An image or a PDF added to an idea; served only to those who may see the idea."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("idea")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    EXTENSIONS = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/webp": "webp",
+    }
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "bin")

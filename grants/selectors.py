@@ -65,6 +65,8 @@ def idea_detail(*, idea_id: int) -> Idea:
             ),
             "closing_report__lessons",
             "partners",
+            "budget_lines",
+            "attachments",
         )
         .get(pk=idea_id)
     )

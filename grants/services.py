@@ -15,9 +15,21 @@ from actors.models import Actor, District, Membership, User
 from actors.services import actor_resident_for_user
 
 from . import tasks
-from .models import ClosingReport, Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange
+from .models import (
+    Attachment,
+    BudgetLine,
+    ClosingReport,
+    Grant,
+    Idea,
+    IdeaTerm,
+    Lesson,
+    Message,
+    Round,
+    StatusChange,
+)
 from .selectors import idea_is_owned_by, round_for_district
 from .similarity import terms_of
+from .uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
 from .workflow import EDITABLE_STATUSES, Action, Role, Status, WorkflowError, transition_for
 
 
@@ -373,6 +385,69 @@ def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> 
     if not internal:
         transaction.on_commit(lambda: tasks.notify_of_message.delay(message.pk))
     return message
+
+
+def _require_editable(*, idea: Idea, by: User) -> Idea:
+    if not idea_is_owned_by(idea=idea, user=by):
+        raise PermissionDenied
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if locked.status not in EDITABLE_STATUSES:
+        raise WorkflowError(_("This idea can no longer be edited."))
+    return locked
+
+
+@transaction.atomic
+def budget_line_add(*, idea: Idea, by: User, description: str, amount: Decimal) -> BudgetLine:
+    idea = _require_editable(idea=idea, by=by)
+    line = BudgetLine(idea=idea, description=description.strip(), amount=amount)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_remove(*, line: BudgetLine, by: User) -> None:
+    _require_editable(idea=line.idea, by=by)
+    line.delete()
+
+
+ATTACHABLE_STATUSES = EDITABLE_STATUSES | {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE}
+
+
+@transaction.atomic
+def attachment_add(*, idea: Idea, by: User, uploaded) -> Attachment:
+    """An image or PDF for the idea, checked by its content; photos of a running pilot too."""
+    if not idea_is_owned_by(idea=idea, user=by):
+        raise PermissionDenied
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if locked.status not in ATTACHABLE_STATUSES:
+        raise WorkflowError(_("Files can no longer be added to this idea."))
+    if locked.attachments.count() >= MAX_ATTACHMENTS_PER_IDEA:
+        raise ValidationError(
+            {"file": _("An idea can have at most %(n)s files.") % {"n": MAX_ATTACHMENTS_PER_IDEA}}
+        )
+    try:
+        content_type = sniff_content_type(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = Attachment(
+        idea=locked,
+        original_name=(uploaded.name or "file")[-200:],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", uploaded, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    if not idea_is_owned_by(idea=attachment.idea, user=by):
+        raise PermissionDenied
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 @transaction.atomic

@@ -15,6 +15,23 @@ urlpatterns = [
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:idea_id>/report/", views.closing_report, name="closing_report"),
     path("ideas/<int:idea_id>/messages/", views.idea_messages, name="idea_messages"),
+    path("ideas/<int:idea_id>/budget/", views.budget_line_add, name="budget_line_add"),
+    path(
+        "ideas/<int:idea_id>/budget/<int:line_id>/delete/",
+        views.budget_line_remove,
+        name="budget_line_remove",
+    ),
+    path("ideas/<int:idea_id>/files/", views.attachment_add, name="attachment_add"),
+    path(
+        "ideas/<int:idea_id>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "ideas/<int:idea_id>/files/<int:attachment_id>/delete/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path(
         "ideas/<int:idea_id>/<str:action>/",
         views.idea_action,

@@ -17,6 +17,8 @@ from . import selectors, services, spam
 from .forms import (
     AnswerForm,
     AssistedIdeaForm,
+    AttachmentForm,
+    BudgetLineForm,
     ClaimForm,
     ClosingReportForm,
     DecisionForm,
@@ -285,7 +287,15 @@ def idea_page(request, idea_id: int):
 
 
 def _render_idea_page(
-    request, idea, *, is_owner: bool, answer_form=None, message_form=None, status=200
+    request,
+    idea,
+    *,
+    is_owner: bool,
+    answer_form=None,
+    message_form=None,
+    budget_form=None,
+    attachment_form=None,
+    status=200,
 ):
     actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
     can_post = is_owner or roles.is_agent(request.user)
@@ -300,6 +310,9 @@ def _render_idea_page(
             "answer_form": answer_form or AnswerForm(),
             "thread": selectors.thread_of(idea=idea, user=request.user),
             "message_form": (message_form or MessageForm()) if can_post else None,
+            "budget_form": budget_form or BudgetLineForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "can_attach": is_owner and idea.status in services.ATTACHABLE_STATUSES,
         },
         status=status,
     )
@@ -530,3 +543,96 @@ def idea_claim(request):
             return redirect("grants:idea", idea.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "grants/claim.html", {"form": form}, status=status)
+
+
+def _owned_idea(request, idea_id: int) -> Idea:
+    idea = _load_idea(idea_id)
+    if not selectors.idea_is_owned_by(idea=idea, user=request.user):
+        raise PermissionDenied
+    return idea
+
+
+@login_required
+@require_POST
+def budget_line_add(request, idea_id: int):
+    idea = _owned_idea(request, idea_id)
+    form = BudgetLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_line_add(idea=idea, by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return _render_idea_page(request, idea, is_owner=True, status=409)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            return redirect("grants:idea", idea.pk)
+    return _render_idea_page(request, idea, is_owner=True, budget_form=form, status=400)
+
+
+@login_required
+@require_POST
+def budget_line_remove(request, idea_id: int, line_id: int):
+    idea = _owned_idea(request, idea_id)
+    line = idea.budget_lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    try:
+        services.budget_line_remove(line=line, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    return redirect("grants:idea", idea.pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request, idea_id: int):
+    idea = _owned_idea(request, idea_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(idea=idea, by=request.user, uploaded=form.cleaned_data["file"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return _render_idea_page(request, idea, is_owner=True, status=409)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The file is added."))
+            return redirect("grants:idea", idea.pk)
+    return _render_idea_page(request, idea, is_owner=True, attachment_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, idea_id: int, attachment_id: int):
+    """Files are served only to those who may see the idea, never from a public folder."""
+    from django.http import FileResponse
+
+    idea = _load_idea(idea_id)
+    allowed = selectors.idea_is_owned_by(idea=idea, user=request.user) or roles.can_view_dashboard(
+        request.user
+    )
+    if not allowed:
+        raise PermissionDenied
+    attachment = idea.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request, idea_id: int, attachment_id: int):
+    idea = _owned_idea(request, idea_id)
+    attachment = idea.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    services.attachment_remove(attachment=attachment, by=request.user)
+    return redirect("grants:idea", idea.pk)

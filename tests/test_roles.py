@@ -2,7 +2,10 @@
 visitors go to the login page, a logged-in person without the role gets 403."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from grants import services
 
 LOGIN = "LOGIN"  # redirect to the login page
 
@@ -27,6 +30,7 @@ MATRIX = {
     "organisations": (LOGIN, 200, 200, 200, 200),
     "organisation": (LOGIN, 200, 403, 200, 200),
     "invitation": (LOGIN, 404, 404, 404, 404),  # an unknown token
+    "attachment": (LOGIN, 200, 403, 200, 200),
     "pilots": (200, 200, 200, 200, 200),
     "pilot": (200, 200, 200, 200, 200),
 }
@@ -40,6 +44,9 @@ def pages(make_idea, district, resident):
     organisation = ActorFactory(members=[resident])
     draft = make_idea("draft")
     approved = make_idea("approved")
+    attachment = services.attachment_add(
+        idea=approved, by=resident, uploaded=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
+    )
     return {
         "home": reverse("home"),
         "idea_new": reverse("grants:idea_new"),
@@ -59,6 +66,7 @@ def pages(make_idea, district, resident):
         "organisations": reverse("actors:organisations"),
         "organisation": reverse("actors:organisation", args=[organisation.pk]),
         "invitation": reverse("actors:invitation", args=["no-such-token"]),
+        "attachment": reverse("grants:attachment", args=[approved.pk, attachment.pk]),
         "pilots": reverse("reports:pilots"),
         "pilot": reverse("reports:pilot", args=[approved.pk]),
     }
@@ -93,6 +101,10 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "idea_messages",
         "similar",
         "autosave",
+        "budget_line_add",
+        "budget_line_remove",
+        "attachment_add",
+        "attachment_remove",
     }
     names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}

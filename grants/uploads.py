@@ -1,0 +1,36 @@
+"""Uploaded files are judged by their content, never by their name or the browser's word."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS_PER_IDEA = 5
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def sniff_content_type(uploaded) -> str:
+    """The real type of an uploaded file (PDF or image), or ValidationError."""
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // 2**20}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(5)
+    uploaded.seek(0)
+    if head == b"%PDF-":
+        return "application/pdf"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(uploaded) as image:
+            image.verify()
+            image_format = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            _("Only images (JPEG, PNG, WebP) and PDF files can be added.")
+        ) from error
+    finally:
+        uploaded.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(_("Only images (JPEG, PNG, WebP) and PDF files can be added."))
+    return IMAGE_FORMATS[image_format]
