@@ -122,6 +122,8 @@ class Idea(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     info_request = models.TextField(_("question from the resident agent"), blank=True)
     info_answer = models.TextField(_("answer"), blank=True)
+    # The form filling that created the idea: a double click finds the idea already made.
+    submission_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     # Entered by an agent for someone who phoned or came by; they claim it with this code.
     assisted = models.BooleanField(_("entered by a resident agent"), default=False)
     claim_code = models.CharField(_("claim code"), max_length=12, blank=True, db_index=True)

@@ -37,6 +37,14 @@ class BudgetExceeded(WorkflowError):
     pass
 
 
+class DuplicateSubmission(Exception):
+    """The same filling of the form was sent twice (a double click); the idea exists."""
+
+    def __init__(self, idea: Idea):
+        super().__init__(idea.pk)
+        self.idea = idea
+
+
 def _require_role(*, user: User | None, idea: Idea, role: Role) -> None:
     if role is Role.SYSTEM:
         return
@@ -85,6 +93,7 @@ def idea_create(
     partners: list[Actor] | None = None,
     partners_text: str = "",
     today: date | None = None,
+    submission_key: str | None = None,
     _assisting: bool = False,
 ) -> Idea:
     """A new idea as a draft, in the open round that covers its district."""
@@ -111,8 +120,20 @@ def idea_create(
         partners_text=partners_text,
         status=Status.DRAFT,
     )
-    idea.full_clean(exclude=["round", "applicant", "created_by"])
-    idea.save()
+    idea.full_clean(exclude=["round", "applicant", "created_by", "submission_key"])
+    if submission_key:
+        idea.submission_key = submission_key
+        existing = Idea.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+    try:
+        with transaction.atomic():
+            idea.save()
+    except IntegrityError:
+        existing = Idea.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing is not None:
+            raise DuplicateSubmission(existing) from None
+        raise
     if partners:
         idea.partners.set(partners)
     StatusChange.objects.create(

@@ -2,6 +2,8 @@
 or too many ideas in an hour from one address or one account. A suspect is not refused: it
 waits in the moderation list for the resident agent."""
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -17,8 +19,9 @@ REASON_ACCOUNT_LIMIT = _("too many ideas from one account")
 
 
 def form_started_token() -> str:
-    """A signed timestamp that the form carries, to measure how long filling it took."""
-    return signing.TimestampSigner(salt=SALT).sign("idea-form")
+    """A signed timestamp that the form carries, to measure how long filling it took. Its random
+    part also names this one filling of the form, so a second click cannot submit it twice."""
+    return signing.TimestampSigner(salt=SALT).sign(secrets.token_hex(8))
 
 
 def _filled_too_fast(token: str) -> bool:

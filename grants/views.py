@@ -183,10 +183,16 @@ def _create_idea(request, form, *, submit: bool, hold: str = ""):
             created_by=request.user,
             applicant=data.get("applicant"),
             partners=list(data.get("partners") or []),
+            submission_key=data.get("started") or None,
             **{name: data[name] for name in Idea.EDITABLE_FIELDS},
         )
         if submit:
             services.idea_submit(idea=idea, by=request.user, hold_reason=hold)
+    except services.DuplicateSubmission as duplicate:
+        if not selectors.idea_is_owned_by(idea=duplicate.idea, user=request.user):
+            raise PermissionDenied from None
+        messages.info(request, _("This idea was already sent; here it is."))
+        return redirect("grants:idea", duplicate.idea.pk)
     except (ValidationError, WorkflowError) as error:
         _add_service_errors(form, error)
         return render(request, "grants/idea_form.html", {"form": form}, status=400)

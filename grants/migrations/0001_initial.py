@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
                 ('info_request', models.TextField(blank=True, verbose_name='question from the resident agent')),
                 ('info_answer', models.TextField(blank=True, verbose_name='answer')),
+                ('submission_key', models.CharField(blank=True, max_length=100, null=True, unique=True)),
                 ('assisted', models.BooleanField(default=False, verbose_name='entered by a resident agent')),
                 ('claim_code', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='claim code')),
                 ('held_reason', models.CharField(blank=True, max_length=300, verbose_name='held for moderation because')),

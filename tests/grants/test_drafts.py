@@ -53,3 +53,19 @@ def test_a_preview_with_errors_shows_the_form(client, resident, open_round, dist
     response = client.post(reverse("grants:idea_new"), _form_data(district, title="", preview="1"))
     assert response.status_code == 400
     assert "title" in response.context["form"].errors
+
+
+def test_a_double_click_submits_once(client, resident, open_round, district):
+    client.force_login(resident)
+    data = _form_data(district, title="Kaksoisklikkaus")
+    first = client.post(reverse("grants:idea_new"), data)
+    second = client.post(reverse("grants:idea_new"), data)
+    idea = Idea.objects.get()
+    assert first.url == second.url == reverse("grants:idea", args=[idea.pk])
+    assert idea.status == "submitted"
+
+
+def test_two_people_opening_the_form_at_once_get_different_keys():
+    from grants import spam
+
+    assert spam.form_started_token() != spam.form_started_token()
