@@ -11,12 +11,22 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "full_name", "language", "is_staff", "is_active"]
     search_fields = ["email", "full_name"]
     list_filter = ["is_staff", "is_active", "groups", "language"]
+    filter_horizontal = ["groups", "user_permissions", "agent_districts"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["full_name", "phone", "language"]}),
         (
             _("Permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "agent_districts",
+                    "user_permissions",
+                ]
+            },
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -41,6 +41,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # A resident agent limited to some districts sees and decides only those; empty means all.
+    agent_districts = models.ManyToManyField(
+        "District",
+        blank=True,
+        related_name="agents",
+        verbose_name=_("districts of a resident agent"),
+        help_text=_("Leave empty for an agent of every district."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

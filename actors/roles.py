@@ -41,3 +41,20 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_reports(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)
+
+
+def district_ids_in_scope(user) -> list[int] | None:
+    """The districts a person's agent work is limited to, or None for every district."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_district_scope", False)
+    if cached is not False:
+        return cached
+    ids = list(user.agent_districts.values_list("id", flat=True))
+    user._district_scope = ids or None
+    return user._district_scope
+
+
+def in_scope(user, district_id: int) -> bool:
+    scope = district_ids_in_scope(user)
+    return scope is None or district_id in scope

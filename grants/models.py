@@ -132,6 +132,10 @@ class Idea(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the decision is due by the round's target, and when half of that time has passed:
+    # fixed at submission so the queue can filter and sort on them by index.
+    decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
+    decision_half_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -144,6 +148,7 @@ class Idea(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="idea_status_submitted"),
+            models.Index(fields=["status", "decision_due_at"], name="idea_status_due"),
             models.Index(fields=["district", "status"], name="idea_district_status"),
         ]
         constraints = [
@@ -185,6 +190,15 @@ class Grant(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paid_grants",
+        verbose_name=_("payment marked by"),
+    )
+    paid_marked_at = models.DateTimeField(_("payment marked at"), null=True, blank=True)
     payment_state = models.CharField(
         _("payment"), max_length=10, choices=Payment.choices, default=Payment.TO_PAY
     )

@@ -1,15 +1,15 @@
 """Every read of the grants app that is more than a get()."""
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from actors import roles
 from actors.models import District, User
 
-from .models import Idea, IdeaTerm, Lesson, Message, Round, StatusChange
+from .models import Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange
 from .similarity import terms_of
 from .workflow import AWAITING_DECISION, GRANTED_STATUSES, PAST_STATUSES, Status
 
@@ -72,34 +72,87 @@ def idea_detail(*, idea_id: int) -> Idea:
     )
 
 
-def agent_queue() -> QuerySet[Idea]:
-    """Ideas waiting for a decision, the longest-waiting first."""
-    return (
-        Idea.objects.filter(status__in=[*AWAITING_DECISION, Status.NEEDS_INFO], held_reason="")
-        .select_related("district", "round", "applicant")
-        .order_by("submitted_at", "id")
-    )
+def in_agent_scope(queryset: QuerySet[Idea], *, user) -> QuerySet[Idea]:
+    """Only the districts the agent works for, when they are limited to some."""
+    scope = roles.district_ids_in_scope(user)
+    return queryset if scope is None else queryset.filter(district_id__in=scope)
 
 
-def moderation_list() -> QuerySet[Idea]:
+def agent_queue(*, user=None, params=None):
+    """Ideas waiting for a decision, the longest-waiting first, filtered by the URL's params.
+
+    Returns the FilterSet; its `.qs` is the queue.
+    """
+    from .filters import QueueFilter
+
+    ideas = Idea.objects.filter(
+        status__in=[*AWAITING_DECISION, Status.NEEDS_INFO], held_reason=""
+    ).select_related("district", "round", "applicant")
+    if user is not None:
+        ideas = in_agent_scope(ideas, user=user)
+    queue = QueueFilter(params, queryset=ideas.order_by("submitted_at", "id"))
+    return queue
+
+
+def status_counts(*, user) -> dict[str, int]:
+    """How many ideas are in each status, within the agent's districts, in one query."""
+    ideas = in_agent_scope(Idea.objects.exclude(status=Status.DRAFT), user=user)
+    return dict(ideas.values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def moderation_list(*, user=None) -> QuerySet[Idea]:
     """Submissions that look like spam, waiting for an agent to release or decline them."""
+    ideas = Idea.objects.all() if user is None else in_agent_scope(Idea.objects.all(), user=user)
     return (
-        Idea.objects.filter(status=Status.SUBMITTED)
+        ideas.filter(status=Status.SUBMITTED)
         .exclude(held_reason="")
         .select_related("district", "applicant", "created_by")
         .order_by("submitted_at", "id")
     )
 
 
-def agent_follow_up() -> QuerySet[Idea]:
-    """Granted pilots that are not yet closed: the agent follows them up."""
-    return (
-        Idea.objects.filter(
-            status__in=[Status.APPROVED, Status.RUNNING, Status.REPORT_DUE, Status.REPORTED]
-        )
-        .select_related("district", "round", "applicant", "grant")
-        .order_by("ends_on", "id")
+FOLLOW_UP_ROWS = 20
+ENDING_SOON_DAYS = 7
+REPORT_OVERDUE_DAYS = 14
+
+
+def agent_follow_up(*, user, today: date) -> dict[str, QuerySet]:
+    """The pilots an agent follows after the decision, each list bounded."""
+    pilots = in_agent_scope(Idea.objects.all(), user=user).select_related(
+        "district", "applicant", "grant"
     )
+    return {
+        "running": pilots.filter(status=Status.RUNNING).order_by("ends_on", "id")[:FOLLOW_UP_ROWS],
+        "ending_soon": pilots.filter(
+            status=Status.RUNNING,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=ENDING_SOON_DAYS),
+        ).order_by("ends_on", "id")[:FOLLOW_UP_ROWS],
+        "reports_overdue": pilots.filter(
+            status=Status.REPORT_DUE, ends_on__lt=today - timedelta(days=REPORT_OVERDUE_DAYS)
+        ).order_by("ends_on", "id")[:FOLLOW_UP_ROWS],
+        "reported": pilots.filter(status=Status.REPORTED).order_by("updated_at", "id")[
+            :FOLLOW_UP_ROWS
+        ],
+    }
+
+
+def grants_to_pay(*, user) -> QuerySet[Grant]:
+    grants = Grant.objects.filter(payment_state=Grant.Payment.TO_PAY)
+    scope = roles.district_ids_in_scope(user)
+    if scope is not None:
+        grants = grants.filter(idea__district_id__in=scope)
+    return grants.select_related("idea__district", "idea__applicant", "round").order_by(
+        "decided_at", "id"
+    )
+
+
+def rounds_money() -> QuerySet[Round]:
+    """Each round's budget with what is granted, paid and left."""
+    return Round.objects.annotate(
+        paid=Sum("grants__amount", filter=Q(grants__payment_state=Grant.Payment.PAID)),
+        grant_count=Count("grants"),
+    ).order_by("-opens_on", "id")
 
 
 def granted_pilots(*, district: District | None = None) -> QuerySet[Idea]:
@@ -190,3 +243,11 @@ def thread_of(*, idea: Idea, user) -> QuerySet[Message]:
     if not roles.can_view_dashboard(user):
         messages = messages.filter(internal=False)
     return messages.order_by("created_at", "id")
+
+
+def grants_for_finance(*, user) -> QuerySet[Grant]:
+    grants = Grant.objects.all()
+    scope = roles.district_ids_in_scope(user)
+    if scope is not None:
+        grants = grants.filter(idea__district_id__in=scope)
+    return grants.select_related("idea__district", "idea__applicant", "round").order_by("id")

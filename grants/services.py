@@ -1,7 +1,7 @@
 """Every write of the grants app. Each verb runs in one transaction, checks the workflow table,
 writes its audit row and enqueues its side effects after commit."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,7 +48,7 @@ class DuplicateSubmission(Exception):
 def _require_role(*, user: User | None, idea: Idea, role: Role) -> None:
     if role is Role.SYSTEM:
         return
-    if role is Role.AGENT and not roles.is_agent(user):
+    if role is Role.AGENT and not (roles.is_agent(user) and roles.in_scope(user, idea.district_id)):
         raise PermissionDenied
     if role is Role.APPLICANT and not idea_is_owned_by(idea=idea, user=user):
         raise PermissionDenied
@@ -178,9 +178,13 @@ def idea_update(
 def idea_submit(*, idea: Idea, by: User, hold_reason: str = "") -> Idea:
     """Send the idea to the resident agent; a suspect one waits for moderation, unannounced."""
     idea = _change_status(idea=idea, action=Action.SUBMIT, by=by, role=Role.APPLICANT)
-    idea.submitted_at = timezone.now()
+    now = timezone.now()
+    target = timedelta(days=idea.round.decision_target_days)
+    idea.submitted_at = now
+    idea.decision_due_at = now + target
+    idea.decision_half_at = now + target / 2
     idea.held_reason = hold_reason[:300]
-    _save(idea, "submitted_at", "held_reason")
+    _save(idea, "submitted_at", "decision_due_at", "decision_half_at", "held_reason")
     if not hold_reason:
         _announce_submission(idea)
     return idea
@@ -317,6 +321,30 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
     _save(idea, "decided_at")
     transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
     return idea
+
+
+@transaction.atomic
+def ideas_approve_bulk(*, ideas: list[Idea], by: User) -> list[Idea]:
+    """Approve several ideas with their one-click grant: all of them, or none if the budget
+    cannot cover them all or one of them cannot be approved."""
+    return [idea_approve(idea=idea, by=by) for idea in sorted(ideas, key=lambda idea: idea.pk)]
+
+
+@transaction.atomic
+def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "") -> Grant:
+    """Record the payment of a grant: when, with which reference, and who marked it."""
+    if not (roles.is_agent(by) and roles.in_scope(by, grant.idea.district_id)):
+        raise PermissionDenied
+    locked = Grant.objects.select_for_update().get(pk=grant.pk)
+    if locked.payment_state == Grant.Payment.PAID:
+        raise WorkflowError(_("This grant is already marked as paid."))
+    locked.payment_state = Grant.Payment.PAID
+    locked.paid_on = paid_on
+    locked.payment_reference = reference.strip()[:100]
+    locked.paid_by = by
+    locked.paid_marked_at = timezone.now()
+    locked.save()
+    return locked
 
 
 @transaction.atomic

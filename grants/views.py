@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -384,18 +385,38 @@ def closing_report(request, idea_id: int):
     )
 
 
+QUEUE_PAGE_SIZE = 25
+
+
 @role_required(roles.can_view_dashboard)
 def agent_dashboard(request):
-    return render(
-        request,
-        "grants/agent_dashboard.html",
-        {
-            "queue": selectors.agent_queue(),
-            "held": selectors.moderation_list(),
-            "follow_up": selectors.agent_follow_up(),
-            "now": timezone.now(),
-        },
+    """The queue (filtered by URL parameters, updated in place by htmx) and the follow-up."""
+    queue = selectors.agent_queue(user=request.user, params=request.GET)
+    valid = queue.is_valid()
+    page = Paginator(queue.qs if valid else Idea.objects.none(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    context = {
+        "queue": queue,
+        "page": page,
+        "now": timezone.now(),
+        "query": request.GET.copy(),
+    }
+    status = 200 if valid else 400
+    if request.headers.get("HX-Request"):
+        return render(request, "grants/partials/queue.html", context, status=status)
+    today = timezone.localdate()
+    counts = selectors.status_counts(user=request.user)
+    context.update(
+        {
+            "counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+            "held": selectors.moderation_list(user=request.user),
+            "follow_up": selectors.agent_follow_up(user=request.user, today=today),
+            "to_pay": selectors.grants_to_pay(user=request.user)[:20],
+            "rounds": selectors.rounds_money(),
+        }
+    )
+    return render(request, "grants/agent_dashboard.html", context, status=status)
 
 
 @role_required(roles.can_view_dashboard)
@@ -642,3 +663,109 @@ def attachment_remove(request, idea_id: int, attachment_id: int):
         raise Http404
     services.attachment_remove(attachment=attachment, by=request.user)
     return redirect("grants:idea", idea.pk)
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_bulk_approve(request):
+    """Approve the ticked ideas at once with their usual grant: all of them or none."""
+    ids = [value for value in request.POST.getlist("ideas") if value.isdigit()]
+    ideas = list(selectors.in_agent_scope(Idea.objects.filter(pk__in=ids), user=request.user))
+    if not ideas or len(ideas) != len(set(ids)):
+        messages.error(request, _("Choose ideas from the queue first."))
+        return redirect("grants:agent")
+    try:
+        services.ideas_approve_bulk(ideas=ideas, by=request.user)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(
+            request,
+            _("Nothing was approved: %(reason)s")
+            % {"reason": getattr(error, "message", None) or " ".join(error.messages)},
+        )
+        return redirect("grants:agent")
+    messages.success(
+        request, _("%(count)s ideas approved and their makers told.") % {"count": len(ideas)}
+    )
+    return redirect("grants:agent")
+
+
+@role_required(roles.is_agent)
+@require_POST
+def grant_paid(request, grant_id: int):
+    from datetime import date
+
+    grant = selectors.grants_for_finance(user=request.user).filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404
+    try:
+        paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
+    except ValueError:
+        messages.error(request, _("Give the payment date."))
+        return redirect("grants:agent")
+    try:
+        services.grant_mark_paid(
+            grant=grant,
+            by=request.user,
+            paid_on=paid_on,
+            reference=request.POST.get("reference", ""),
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The payment is recorded."))
+    return redirect("grants:agent")
+
+
+def _spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@role_required(roles.can_view_dashboard)
+def payments_csv(request):
+    """Every grant with its payment for the finance office, one row per grant."""
+    import csv
+
+    from django.http import StreamingHttpResponse
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = [
+        _("Grant"),
+        _("Pilot"),
+        _("Applicant"),
+        _("District"),
+        _("Round"),
+        _("Amount (€)"),
+        _("Decided"),
+        _("Payment"),
+        _("Paid on"),
+        _("Payment reference"),
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for grant in selectors.grants_for_finance(user=request.user).iterator(chunk_size=500):
+            yield writer.writerow(
+                _spreadsheet_safe(value)
+                for value in (
+                    grant.pk,
+                    grant.idea.title,
+                    grant.idea.applicant.name,
+                    grant.idea.district.name,
+                    grant.round.name,
+                    grant.amount,
+                    grant.decided_at.date().isoformat(),
+                    grant.get_payment_state_display(),
+                    grant.paid_on.isoformat() if grant.paid_on else "",
+                    grant.payment_reference,
+                )
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="minipilot-grants.csv"'
+    return response

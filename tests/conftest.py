@@ -138,7 +138,7 @@ def make_idea(db, open_round, district, resident, agent):
             status,
             created_by=overrides.pop("created_by", resident),
             agent=agent,
-            district=district,
+            district=overrides.pop("district", district),
             **overrides,
         )
 

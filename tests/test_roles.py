@@ -23,6 +23,7 @@ MATRIX = {
     "agent": (LOGIN, 403, 403, 200, 200),
     "agent_idea": (LOGIN, 403, 403, 200, 200),
     "agent_idea_new": (LOGIN, 403, 403, 200, 403),
+    "payments_csv": (LOGIN, 403, 403, 200, 200),
     "idea_claim": (LOGIN, 200, 200, 200, 200),
     "reports": (LOGIN, 403, 403, 200, 200),
     "district_report": (LOGIN, 403, 403, 200, 200),
@@ -59,6 +60,7 @@ def pages(make_idea, district, resident):
         "agent": reverse("grants:agent"),
         "agent_idea": reverse("grants:agent_idea", args=[approved.pk]),
         "agent_idea_new": reverse("grants:agent_idea_new"),
+        "payments_csv": reverse("grants:payments_csv"),
         "idea_claim": reverse("grants:idea_claim"),
         "reports": reverse("reports:index"),
         "district_report": reverse("reports:district", args=[district.slug]),
@@ -105,6 +107,8 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "budget_line_remove",
         "attachment_add",
         "attachment_remove",
+        "agent_bulk_approve",
+        "grant_paid",
     }
     names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}

@@ -25,7 +25,7 @@ def test_an_agent_enters_an_idea_for_a_caller(client, agent, open_round, distric
     assert response.status_code == 302
     assert (idea.assisted, idea.status, idea.applicant.name) == (True, "submitted", "Eila Virtanen")
     assert len(idea.claim_code) == 8
-    assert idea in agent_queue()
+    assert idea in agent_queue().qs
     page = client.get(reverse("grants:agent_idea", args=[idea.pk])).content.decode()
     assert idea.claim_code in page and "040 123 4567" in page
 

@@ -29,7 +29,7 @@ def test_a_normal_submission_goes_to_the_queue(
     client.force_login(resident)
     idea = _submit(client, district, django_capture_on_commit_callbacks)
     assert idea.held_reason == ""
-    assert idea in selectors.agent_queue()
+    assert idea in selectors.agent_queue().qs
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_suspects_are_held_and_nobody_is_emailed(
 
     assert str(reason) in idea.held_reason
     assert idea.status == "submitted"
-    assert idea not in selectors.agent_queue()
+    assert idea not in selectors.agent_queue().qs
     assert idea in selectors.moderation_list()
     assert mail.outbox == []
 
@@ -108,7 +108,7 @@ def test_the_agent_releases_a_held_idea_and_everyone_is_told(
 
     idea.refresh_from_db()
     assert idea.held_reason == ""
-    assert idea in selectors.agent_queue()
+    assert idea in selectors.agent_queue().qs
     assert sorted(message.to[0] for message in mail.outbox) == [agent.email, resident.email]
 
 

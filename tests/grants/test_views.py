@@ -224,16 +224,29 @@ def test_unknown_idea_is_404(client, agent):
     assert client.get(reverse("grants:agent_idea", args=[987654])).status_code == 404
 
 
-def test_agent_queue_query_count_does_not_grow_with_ideas(
-    client, agent, make_idea, django_assert_max_num_queries
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_queue_and_idea_page_run_the_same_queries_for_5_and_200_ideas(
+    client, agent, make_idea, district, django_assert_max_num_queries
 ):
-    for _ in range(3):
-        make_idea("submitted")
+    ideas = [make_idea("submitted") for _ in range(5)]
+    make_idea("running")
     client.force_login(agent)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("grants:agent")).status_code == 200
-    for _ in range(5):
-        make_idea("running")
+    queue_url = reverse("grants:agent")
+    idea_url = reverse("grants:agent_idea", args=[ideas[0].pk])
+    queue_filtered = f"{queue_url}?district={district.slug}&q=caf&waiting=half"
+    at_five = [_queries(client, url) for url in (queue_url, queue_filtered, idea_url)]
+
+    for _ in range(195):
         make_idea("submitted")
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("grants:agent")).status_code == 200
+
+    for url, count in zip((queue_url, queue_filtered, idea_url), at_five, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200

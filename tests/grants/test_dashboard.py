@@ -1,0 +1,203 @@
+"""The resident agent's dashboard: filters, scope, bulk approval, payments and the finance CSV."""
+
+import csv
+import io
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from grants import selectors, services
+from grants.models import Grant, Idea, Round, StatusChange
+from tests import factories
+
+
+def queue_titles(client, query: str = "") -> list[str]:
+    response = client.get(reverse("grants:agent") + query)
+    assert response.status_code == 200
+    return [idea.title for idea in response.context["page"].object_list]
+
+
+@pytest.fixture
+def jukola(db, open_round):
+    district = factories.DistrictFactory(name="Jukola", slug="jukola")
+    open_round.districts.add(district)
+    return district
+
+
+def test_each_filter_narrows_the_queue(client, agent, make_idea, resident, jukola):
+    association = factories.ActorFactory(members=[resident])
+    cafe = make_idea("submitted", title="Café", age_groups=["elderly"])
+    walks = make_idea("submitted", title="Walks", district=jukola, age_groups=["youth"])
+    club = make_idea("submitted", title="Club", applicant=association, age_groups=["children"])
+    asked = make_idea("submitted", title="Asked")
+    services.idea_ask_info(idea=asked, by=agent, question="When?")
+    Idea.objects.filter(pk=cafe.pk).update(
+        decision_due_at=timezone.now() - timedelta(days=1),
+        decision_half_at=timezone.now() - timedelta(days=4),
+    )
+    client.force_login(agent)
+
+    assert set(queue_titles(client)) == {"Café", "Walks", "Club", "Asked"}
+    assert queue_titles(client, "?status=needs_info") == ["Asked"]
+    assert queue_titles(client, "?district=jukola") == ["Walks"]
+    assert queue_titles(client, "?kind=association") == ["Club"]
+    assert queue_titles(client, "?age_group=youth") == ["Walks"]
+    assert queue_titles(client, "?waiting=overdue") == ["Café"]
+    assert queue_titles(client, "?q=walk") == ["Walks"]
+    assert queue_titles(
+        client, f"?round={cafe.round.slug}&district=iittala&age_group=elderly&waiting=overdue"
+    ) == ["Café"]
+    page = client.get(reverse("grants:agent")).content.decode()
+    assert "Overdue" in page
+    assert walks and club
+
+
+def test_an_unknown_filter_value_is_a_clear_400(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("grants:agent") + "?district=atlantis")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_htmx_gets_only_the_queue(client, agent, make_idea):
+    make_idea("submitted", title="Café")
+    client.force_login(agent)
+    response = client.get(reverse("grants:agent"), headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert '<div id="queue">' in page and "<html" not in page and "Café" in page
+
+
+def test_a_district_agent_sees_and_decides_only_their_districts(client, make_idea, jukola):
+    jukola_agent = factories.AgentFactory(email="jukola-agent@example.org")
+    jukola_agent.agent_districts.set([jukola])
+    iittala_idea = make_idea("submitted", title="Iittala idea")
+    make_idea("submitted", title="Jukola idea", district=jukola)
+    client.force_login(jukola_agent)
+
+    assert queue_titles(client) == ["Jukola idea"]
+    response = client.post(
+        reverse("grants:agent_idea", args=[iittala_idea.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 403
+    iittala_idea.refresh_from_db()
+    assert iittala_idea.status == "submitted"
+
+
+def test_bulk_approval_approves_all_and_tells_everyone(
+    client, agent, make_idea, django_capture_on_commit_callbacks
+):
+    ideas = [make_idea("submitted") for _ in range(3)]
+    client.force_login(agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:agent_bulk_approve"), {"ideas": [i.pk for i in ideas]})
+    assert Grant.objects.count() == 3
+    assert StatusChange.objects.filter(action="approve").count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_bulk_approval_is_all_or_nothing(client, agent, make_idea, open_round):
+    Round.objects.filter(pk=open_round.pk).update(budget=Decimal("1000.00"))
+    ideas = [make_idea("submitted") for _ in range(3)]  # 3 x 500 € > 1000 €
+    client.force_login(agent)
+    response = client.post(
+        reverse("grants:agent_bulk_approve"), {"ideas": [i.pk for i in ideas]}, follow=True
+    )
+    assert "Nothing was approved" in response.content.decode()
+    assert Grant.objects.count() == 0
+    open_round.refresh_from_db()
+    assert open_round.granted_total == 0
+    assert set(Idea.objects.values_list("status", flat=True)) == {"submitted"}
+
+
+def test_approving_a_withdrawn_idea_changes_nothing(client, agent, make_idea):
+    idea = make_idea("withdrawn")
+    client.force_login(agent)
+    response = client.post(reverse("grants:agent_idea", args=[idea.pk]), {"decision": "approve"})
+    assert response.status_code == 409
+    assert not Grant.objects.exists()
+
+
+def test_payment_is_marked_once_with_date_and_reference(client, agent, make_idea):
+    idea = make_idea("approved")
+    grant = idea.grant
+    client.force_login(agent)
+    url = reverse("grants:grant_paid", args=[grant.pk])
+    client.post(url, {"paid_on": "2026-11-20", "reference": "TX-1"})
+    grant.refresh_from_db()
+    assert (grant.payment_state, str(grant.paid_on), grant.payment_reference, grant.paid_by) == (
+        "paid",
+        "2026-11-20",
+        "TX-1",
+        agent,
+    )
+    again = client.post(url, {"paid_on": "2026-11-21"}, follow=True)
+    assert "already marked as paid" in again.content.decode()
+    bad = client.post(reverse("grants:grant_paid", args=[grant.pk]), {"paid_on": "yesterday"})
+    assert bad.status_code == 302
+
+
+def test_money_shows_granted_paid_and_remaining(client, agent, manager, make_idea):
+    idea = make_idea("approved")
+    services.grant_mark_paid(grant=idea.grant, by=agent, paid_on=timezone.localdate())
+    make_idea("approved")
+    client.force_login(manager)
+    page = client.get(reverse("grants:agent")).content.decode()
+    assert "1000.00 €" in page  # granted
+    assert "500.00 €" in page  # paid
+    assert "59000.00 €" in page  # remaining of 60000
+
+
+def test_the_finance_csv_cannot_run_formulas(client, agent, resident, district, open_round):
+    idea = factories.idea_in_status(
+        "approved", created_by=resident, agent=agent, district=district, title="=HYPERLINK(1)"
+    )
+    client.force_login(agent)
+    response = client.get(reverse("grants:payments_csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "Grant"
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][5] == "500.00"
+    assert idea
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_racing_approvals_never_exceed_the_budget(district, resident, agent):
+    """Eight agents' approvals race on a round with room for three: exactly three win."""
+    round_ = factories.RoundFactory(districts=[district], budget=Decimal("1500.00"))
+    ideas = [
+        factories.idea_in_status("submitted", created_by=resident, agent=agent, district=district)
+        for _ in range(8)
+    ]
+    barrier = threading.Barrier(len(ideas))
+    outcomes: list[str] = []
+
+    def approve(idea):
+        try:
+            barrier.wait()
+            services.idea_approve(idea=idea, by=agent)
+            outcomes.append("approved")
+        except services.BudgetExceeded:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(idea,)) for idea in ideas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    round_.refresh_from_db()
+    assert sorted(outcomes) == ["approved"] * 3 + ["refused"] * 5
+    assert round_.granted_total == Decimal("1500.00")
+    assert Grant.objects.count() == 3
+    assert Idea.objects.filter(status="approved").count() == 3
+    assert selectors.rounds_money().get(pk=round_.pk).grant_count == 3
