@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import ClosingReport, Grant, Idea, Lesson, Round, StatusChange
+from .models import (
+    Attachment,
+    BudgetLine,
+    ClosingReport,
+    Grant,
+    Idea,
+    Introduction,
+    Lesson,
+    Message,
+    ReasonTemplate,
+    Round,
+    StatusChange,
+)
 
 
 @admin.register(Round)
@@ -66,3 +78,32 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReasonTemplate)
+class ReasonTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["idea", "author", "from_agent", "internal", "created_at"]
+    list_filter = ["internal", "from_agent"]
+    search_fields = ["body"]
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(admin.ModelAdmin):
+    list_display = ["idea", "actor", "introduced_by", "created_at"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["idea", "description", "amount"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["idea", "original_name", "content_type", "size", "created_at"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_by"]

@@ -194,6 +194,12 @@ class DecisionForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Grant (€)"), max_digits=8, decimal_places=2, min_value=Decimal("1"), required=False
     )
+    template = forms.ModelChoiceField(
+        label=_("Ready reason"),
+        queryset=None,
+        required=False,
+        help_text=_("Used in the applicant's language when the reason below is empty."),
+    )
     reason = forms.CharField(
         label=_("Reason or question"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -201,8 +207,19 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, applicant_language: str = "fi", **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import reason_templates
+
+        self.applicant_language = applicant_language
+        self.fields["template"].queryset = reason_templates()
+
     def clean(self):
         cleaned = super().clean()
+        template = cleaned.get("template")
+        reason = cleaned.get("reason", "").strip()
+        if cleaned.get("decision") == "decline" and template and not reason:
+            cleaned["reason"] = template.text_in(self.applicant_language)
         if (
             cleaned.get("decision") in {"decline", "ask_info"}
             and not cleaned.get("reason", "").strip()

@@ -445,3 +445,49 @@ class Attachment(models.Model):
     @property
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.content_type, "bin")
+
+
+class Introduction(models.Model):
+    """The agent put an idea's makers in touch with an actor who ran related pilots."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("idea")
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("actor")
+    )
+    introduced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("introduced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "actor"], name="introduction_once_per_actor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea} ↔ {self.actor}"
+
+
+class ReasonTemplate(models.Model):
+    """A ready reason for declining, written in every language; agents edit them in the admin."""
+
+    title = models.CharField(_("title"), max_length=100)
+    text_fi = models.TextField(_("text in Finnish"))
+    text_sv = models.TextField(_("text in Swedish"))
+    text_en = models.TextField(_("text in English"))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("reason template")
+        verbose_name_plural = _("reason templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def text_in(self, language: str) -> str:
+        return getattr(self, f"text_{language}", "") or self.text_fi

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from actors.models import User
 
-from .models import Idea, Message
+from .models import Idea, Introduction, Message
 from .selectors import resident_agents
 
 
@@ -79,3 +79,22 @@ def send_message(*, message_id: int) -> int:
             to=recipient, template="message", context={"message": message, "idea": idea, "url": url}
         )
     return len(recipients)
+
+
+def send_introduction(*, introduction_id: int) -> int:
+    """Both sides learn of each other: the makers of the idea and the actor's members."""
+    introduction = Introduction.objects.select_related(
+        "idea__created_by", "idea__district", "actor"
+    ).get(pk=introduction_id)
+    idea, actor = introduction.idea, introduction.actor
+    maker = idea.created_by
+    context = {"idea": idea, "actor": actor, "agent": introduction.introduced_by}
+    _send(
+        to=maker,
+        template="introduction_to_maker",
+        context={**context, "url": _url("grants:idea", idea, maker.language)},
+    )
+    members = list(actor.members.filter(is_active=True))
+    for member in members:
+        _send(to=member, template="introduction_to_partner", context=context)
+    return 1 + len(members)

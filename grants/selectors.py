@@ -251,3 +251,45 @@ def grants_for_finance(*, user) -> QuerySet[Grant]:
     if scope is not None:
         grants = grants.filter(idea__district_id__in=scope)
     return grants.select_related("idea__district", "idea__applicant", "round").order_by("id")
+
+
+def earlier_pilots_of(*, idea: Idea, limit: int = 10) -> QuerySet[Idea]:
+    """The applicant's other ideas: what they did before tells the agent a lot."""
+    return (
+        Idea.objects.filter(applicant_id=idea.applicant_id)
+        .exclude(pk=idea.pk)
+        .exclude(status=Status.DRAFT)
+        .select_related("district")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def suggested_partners(*, idea: Idea, limit: int = 5) -> list:
+    """Organisations that ran related pilots in the same district, as applicants or partners,
+    and have not been introduced to this idea yet."""
+    from actors.models import Actor
+
+    related = [
+        pilot.pk
+        for pilot in similar_pilots(
+            text=f"{idea.title} {idea.need} {idea.plan}", exclude_idea_id=idea.pk, limit=20
+        )
+        if pilot.district_id == idea.district_id
+    ]
+    if not related:
+        return []
+    already = set(idea.introductions.values_list("actor_id", flat=True)) | {idea.applicant_id}
+    actors = (
+        Actor.objects.filter(Q(ideas__in=related) | Q(partner_ideas__in=related))
+        .exclude(kind=Actor.Kind.RESIDENT)
+        .exclude(pk__in=already)
+        .distinct()
+        .order_by("name")
+    )
+    return list(actors[:limit])
+
+
+def reason_templates():
+    from .models import ReasonTemplate
+
+    return ReasonTemplate.objects.filter(active=True)

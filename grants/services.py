@@ -22,6 +22,7 @@ from .models import (
     Grant,
     Idea,
     IdeaTerm,
+    Introduction,
     Lesson,
     Message,
     Round,
@@ -497,6 +498,29 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
         raise PermissionDenied
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+@transaction.atomic
+def actor_introduce(*, idea: Idea, actor: Actor, by: User) -> Introduction:
+    """Put the idea's makers in touch with an actor who ran related pilots: both get an email."""
+    if not (roles.is_agent(by) and roles.in_scope(by, idea.district_id)):
+        raise PermissionDenied
+    if actor.pk == idea.applicant_id:
+        raise ValidationError(_("The applicant cannot be introduced to themselves."))
+    introduction, created = Introduction.objects.get_or_create(
+        idea=idea, actor=actor, defaults={"introduced_by": by}
+    )
+    if not created:
+        raise WorkflowError(_("They have already been introduced."))
+    Message.objects.create(
+        idea=idea,
+        author=by,
+        body=_("Introduced to %(actor)s.") % {"actor": actor.name},
+        internal=True,
+        from_agent=True,
+    )
+    transaction.on_commit(lambda: tasks.notify_of_introduction.delay(introduction.pk))
+    return introduction
 
 
 @transaction.atomic

@@ -42,6 +42,11 @@ def notify_of_message(message_id: int) -> int:
     return notifications.send_message(message_id=message_id)
 
 
+@shared_task(**RETRY)
+def notify_of_introduction(introduction_id: int) -> int:
+    return notifications.send_introduction(introduction_id=introduction_id)
+
+
 @shared_task
 def advance_pilots_by_date() -> dict[str, int]:
     from .services import advance_pilots_by_date as advance

@@ -45,5 +45,10 @@ urlpatterns = [
     path("agent/grants.csv", views.payments_csv, name="payments_csv"),
     path("agent/ideas/<int:idea_id>/", views.agent_idea, name="agent_idea"),
     path("agent/ideas/<int:idea_id>/close/", views.agent_close, name="agent_close"),
+    path(
+        "agent/ideas/<int:idea_id>/introduce/<int:actor_id>/",
+        views.agent_introduce,
+        name="agent_introduce",
+    ),
     path("agent/ideas/<int:idea_id>/release/", views.agent_release, name="agent_release"),
 ]

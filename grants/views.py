@@ -426,7 +426,7 @@ def agent_idea(request, idea_id: int):
         return _render_agent_idea(request, idea)
     if not roles.is_agent(request.user):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, applicant_language=idea.created_by.language)
     if form.is_valid():
         try:
             _decide(idea=idea, user=request.user, data=form.cleaned_data)
@@ -447,7 +447,15 @@ def _render_agent_idea(request, idea, *, form=None, message_form=None, status=20
         "grants/agent_idea.html",
         {
             "idea": idea,
-            "form": form or DecisionForm(initial={"amount": idea.amount}),
+            "form": form
+            or DecisionForm(
+                initial={"amount": idea.amount}, applicant_language=idea.created_by.language
+            ),
+            "earlier": selectors.earlier_pilots_of(idea=idea),
+            "similar": selectors.similar_pilots(
+                text=f"{idea.title} {idea.need} {idea.plan}", exclude_idea_id=idea.pk
+            ),
+            "partners": selectors.suggested_partners(idea=idea) if can_decide else [],
             "can_decide": can_decide,
             "actions": allowed_actions(status=idea.status, role=Role.AGENT),
             "thread": selectors.thread_of(idea=idea, user=request.user),
@@ -769,3 +777,23 @@ def payments_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="minipilot-grants.csv"'
     return response
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_introduce(request, idea_id: int, actor_id: int):
+    from actors.models import Actor
+
+    idea = _load_idea(idea_id)
+    actor = Actor.objects.filter(pk=actor_id).first()
+    if actor is None:
+        raise Http404
+    try:
+        services.actor_introduce(idea=idea, actor=actor, by=request.user)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Introduced: both got an email about %(name)s.") % {"name": actor.name}
+        )
+    return redirect("grants:agent_idea", idea.pk)

@@ -109,6 +109,7 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "attachment_remove",
         "agent_bulk_approve",
         "grant_paid",
+        "agent_introduce",
     }
     names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}

@@ -1,0 +1,97 @@
+"""The idea mill on the agent's idea page: related pilots, suggested partners, introductions,
+and ready reasons for declining in the applicant's language."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from actors.models import User
+from grants import selectors, services
+from grants.models import Introduction, Message, ReasonTemplate
+from tests import factories
+
+
+@pytest.fixture
+def parish(db, other_resident, district):
+    return factories.ActorFactory(
+        name="Iittalan seurakunta", kind="parish", district=district, members=[other_resident]
+    )
+
+
+@pytest.fixture
+def past_cafe(make_idea, resident, parish):
+    idea = make_idea(
+        "approved",
+        title="Elämänkaarikahvila",
+        need="Ikäihmiset ja koululaiset eivät kohtaa.",
+        plan="Kahvila, jossa ikäihmiset ja koululaiset leipovat.",
+    )
+    idea.partners.add(parish)
+    services.closing_report_submit(
+        idea=idea,
+        by=resident,
+        lessons=["Tekeminen yhdessä toimii."],
+        **factories.report_fields(what_worked="Leipominen", what_did_not_work=""),
+    )
+    return idea
+
+
+def test_partners_who_ran_related_pilots_are_suggested_and_introduced(
+    client, agent, make_idea, past_cafe, parish, other_resident, django_capture_on_commit_callbacks
+):
+    new = make_idea(
+        "submitted", title="Kahvila ikäihmisille", need="Ikäihmiset ja koululaiset yhteen"
+    )
+    assert parish in selectors.suggested_partners(idea=new)
+
+    client.force_login(agent)
+    page = client.get(reverse("grants:agent_idea", args=[new.pk])).content.decode()
+    assert "Iittalan seurakunta" in page and "Elämänkaarikahvila" in page
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:agent_introduce", args=[new.pk, parish.pk]))
+    assert Introduction.objects.filter(idea=new, actor=parish).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [new.created_by.email, other_resident.email]
+    )
+    assert Message.objects.filter(idea=new, internal=True).exists()
+    assert parish not in selectors.suggested_partners(idea=new)  # introduced once
+
+    again = client.post(reverse("grants:agent_introduce", args=[new.pk, parish.pk]), follow=True)
+    assert "already been introduced" in again.content.decode()
+
+
+def test_the_applicants_earlier_pilots_are_shown(client, agent, make_idea, past_cafe):
+    new = make_idea("submitted", title="Toinen idea")
+    client.force_login(agent)
+    page = client.get(reverse("grants:agent_idea", args=[new.pk])).content.decode()
+    assert "The applicant&#x27;s earlier ideas" in page or "earlier ideas" in page
+    assert past_cafe in selectors.earlier_pilots_of(idea=new)
+
+
+def test_only_agents_introduce(make_idea, manager, parish):
+    from django.core.exceptions import PermissionDenied
+
+    idea = make_idea("submitted")
+    with pytest.raises(PermissionDenied):
+        services.actor_introduce(idea=idea, actor=parish, by=manager)
+
+
+def test_a_ready_reason_is_used_in_the_applicants_language(client, agent, make_idea, resident):
+    User.objects.filter(pk=resident.pk).update(language="sv")
+    template = ReasonTemplate.objects.create(
+        title="Budget used",
+        text_fi="Tämän haun raha on käytetty.",
+        text_sv="Pengarna i den här omgången är slut.",
+        text_en="This round's money is used up.",
+    )
+    idea = make_idea("submitted")
+    client.force_login(agent)
+    client.post(
+        reverse("grants:agent_idea", args=[idea.pk]),
+        {"decision": "decline", "template": template.pk, "reason": ""},
+    )
+    idea.refresh_from_db()
+    assert idea.status == "declined"
+    assert idea.decision_reason == "Pengarna i den här omgången är slut."
