@@ -35,7 +35,7 @@ class QueueFilter(django_filters.FilterSet):
         choices=[("half", _("Past half the target")), ("overdue", _("Overdue"))],
         method="filter_waiting",
     )
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(label=_("Words to search"), method="filter_text")
 
     class Meta:
         model = Idea

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actors.models import Actor, District, Membership, User
 from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services
-from grants.models import ClosingReport, Idea, Round
+from grants.models import ClosingReport, Idea, ReasonTemplate, Round
 
 DEMO_PASSWORD = "minipilot-demo"  # noqa: S105 - the documented demo password, demo data only
 
@@ -129,6 +129,9 @@ class Command(BaseCommand):
         )
         services.idea_submit(idea=walks, by=resident)
 
+        self._queue(resident=resident, iittala=iittala, jukola=jukola, today=today)
+        self._reason_templates()
+
         services.idea_create(
             created_by=resident,
             title="Lukupiiri kirjastobussissa",
@@ -141,6 +144,72 @@ class Command(BaseCommand):
             amount=Decimal("300.00"),
         )
         self.stdout.write(self.style.SUCCESS("Demo data created."))
+
+    def _queue(self, *, resident, iittala, jukola, today) -> None:
+        """Ideas waiting for the agent, of different ages: one overdue, one held as suspect."""
+        waiting = [
+            ("Pihapelit taloyhtiössä", iittala, ["children"], 1),
+            ("Senioreiden tietokonekerho", jukola, ["elderly"], 5),
+            ("Nuorten bänditreenit koululla", jukola, ["youth"], 9),
+        ]
+        for title, district, ages, days_ago in waiting:
+            idea = services.idea_create(
+                created_by=resident,
+                title=title,
+                need="Alueella ei ole tällaista toimintaa.",
+                plan="Kokeillaan kuukauden ajan ja katsotaan, löytyykö tekijöitä.",
+                age_groups=ages,
+                district=district,
+                starts_on=today + timedelta(days=10),
+                ends_on=today + timedelta(days=50),
+                amount=Decimal("500.00"),
+            )
+            services.idea_submit(idea=idea, by=resident)
+            # Demo only: move the submission back in time to show waiting times.
+            submitted = timezone.now() - timedelta(days=days_ago)
+            Idea.objects.filter(pk=idea.pk).update(
+                submitted_at=submitted,
+                decision_due_at=submitted + timedelta(days=7),
+                decision_half_at=submitted + timedelta(days=3.5),
+            )
+        suspect = services.idea_create(
+            created_by=resident,
+            title="Halpoja lääkkeitä verkosta",
+            need="Osta nyt.",
+            plan="Klikkaa linkkiä.",
+            age_groups=["adults"],
+            district=iittala,
+            starts_on=today + timedelta(days=1),
+            ends_on=today + timedelta(days=2),
+            amount=Decimal("1000.00"),
+        )
+        services.idea_submit(
+            idea=suspect, by=resident, hold_reason="a hidden field was filled in"
+        )
+
+    def _reason_templates(self) -> None:
+        ReasonTemplate.objects.get_or_create(
+            title="Rahat käytetty",
+            defaults={
+                "text_fi": "Tämän haun rahat on jo käytetty. Voit hakea uudelleen seuraavassa "
+                "haussa.",
+                "text_sv": "Pengarna i den här omgången är redan slut. Du kan söka igen i nästa "
+                "omgång.",
+                "text_en": "This round's money is already used. You can apply again in the next "
+                "round.",
+            },
+        )
+        ReasonTemplate.objects.get_or_create(
+            title="Jo olemassa",
+            defaults={
+                "text_fi": "Alueella toimii jo samanlainen toiminta. Agentti auttaa mielellään "
+                "yhdistämään teidät.",
+                "text_sv": "En liknande verksamhet finns redan i området. Agenten hjälper gärna "
+                "till att föra er samman.",
+                "text_en": "A similar activity already runs in the district. The agent is happy "
+                "to put you in touch.",
+            },
+        )
 
     def _user(self, email: str, name: str, *, language: str) -> User:
         user = User.objects.filter(email=email).first()
