@@ -8,7 +8,7 @@ from django.utils import translation
 
 from actors.models import User
 
-from .models import Idea, Introduction, Message
+from .models import Grant, Idea, Introduction, Message
 from .selectors import resident_agents
 
 
@@ -98,3 +98,11 @@ def send_introduction(*, introduction_id: int) -> int:
     for member in members:
         _send(to=member, template="introduction_to_partner", context=context)
     return 1 + len(members)
+
+
+def send_payment_to_applicant(*, grant_id: int) -> int:
+    grant = Grant.objects.select_related("idea__created_by").get(pk=grant_id)
+    idea, applicant = grant.idea, grant.idea.created_by
+    url = _url("grants:idea", idea, applicant.language)
+    _send(to=applicant, template="grant_paid", context={"grant": grant, "idea": idea, "url": url})
+    return 1

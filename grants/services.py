@@ -345,6 +345,7 @@ def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "
     locked.paid_by = by
     locked.paid_marked_at = timezone.now()
     locked.save()
+    transaction.on_commit(lambda: tasks.notify_applicant_of_payment.delay(locked.pk))
     return locked
 
 

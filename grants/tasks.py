@@ -43,6 +43,11 @@ def notify_of_message(message_id: int) -> int:
 
 
 @shared_task(**RETRY)
+def notify_applicant_of_payment(grant_id: int) -> int:
+    return notifications.send_payment_to_applicant(grant_id=grant_id)
+
+
+@shared_task(**RETRY)
 def notify_of_introduction(introduction_id: int) -> int:
     return notifications.send_introduction(introduction_id=introduction_id)
 

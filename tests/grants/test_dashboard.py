@@ -124,12 +124,18 @@ def test_approving_a_withdrawn_idea_changes_nothing(client, agent, make_idea):
     assert not Grant.objects.exists()
 
 
-def test_payment_is_marked_once_with_date_and_reference(client, agent, make_idea):
+def test_payment_is_marked_once_with_date_and_reference(
+    client, agent, resident, make_idea, django_capture_on_commit_callbacks
+):
     idea = make_idea("approved")
     grant = idea.grant
     client.force_login(agent)
     url = reverse("grants:grant_paid", args=[grant.pk])
-    client.post(url, {"paid_on": "2026-11-20", "reference": "TX-1"})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"paid_on": "2026-11-20", "reference": "TX-1"})
+    assert [message.to for message in mail.outbox] == [[resident.email]]
+    assert "TX-1" in mail.outbox[0].body
     grant.refresh_from_db()
     assert (grant.payment_state, str(grant.paid_on), grant.payment_reference, grant.paid_by) == (
         "paid",
