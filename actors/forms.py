@@ -9,7 +9,7 @@ from .models import Actor, User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "phone", "language"]
+        fields = ["full_name", "phone", "language", "optional_email"]
         help_texts = {
             "language": _("Pages and emails come in this language."),
             "phone": _("Optional. The resident agent may call you about your idea."),

@@ -49,6 +49,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("districts of a resident agent"),
         help_text=_("Leave empty for an agent of every district."),
     )
+    optional_email = models.BooleanField(
+        _("send me also non-essential emails"),
+        default=True,
+        help_text=_(
+            "Reminders and decisions always come; receipts, introductions and digests only "
+            "when this is on."
+        ),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -45,12 +45,15 @@ def user_get_or_create_for_email(*, email: str, language: str) -> User:
     return user
 
 
-def user_update_profile(*, user: User, full_name: str, phone: str, language: str) -> User:
+def user_update_profile(
+    *, user: User, full_name: str, phone: str, language: str, optional_email: bool = True
+) -> User:
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.language = language
+    user.optional_email = optional_email
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "phone", "language"])
+    user.save(update_fields=["full_name", "phone", "language", "optional_email"])
     return user
 
 

@@ -27,6 +27,7 @@ def profile(request):
             full_name=data["full_name"],
             phone=data["phone"],
             language=data["language"],
+            optional_email=data["optional_email"],
         )
         messages.success(request, _("Your details are saved."))
         with translation.override(user.language):

@@ -336,6 +336,15 @@ class ClosingReportForm(forms.ModelForm):
         )
         self.helper.add_input(Submit("send", _("Send the closing report")))
 
+    @staticmethod
+    def initial_lessons(report) -> dict:
+        if report is None:
+            return {}
+        return {
+            f"lesson_{position}": lesson.text
+            for position, lesson in enumerate(report.lessons.all()[:5], start=1)
+        }
+
     def lessons(self) -> list[str]:
         return [self.cleaned_data.get(f"lesson_{n}", "") for n in range(1, 6)]
 

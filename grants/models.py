@@ -39,6 +39,16 @@ class Round(models.Model):
         _("closes on"), null=True, blank=True, help_text=_("Empty: rolling")
     )
     decision_target_days = models.PositiveSmallIntegerField(_("decision target (days)"), default=7)
+    # Reminders to makers, counted from the pilot's end date.
+    remind_days_before_end = models.PositiveSmallIntegerField(
+        _("reminder before the end (days)"), default=3
+    )
+    report_reminder_days = models.JSONField(
+        _("closing report reminders (days after the end)"), default=list
+    )
+    report_escalation_days = models.PositiveSmallIntegerField(
+        _("tell the agent when the report is this late (days)"), default=21
+    )
     districts = models.ManyToManyField(District, related_name="rounds", verbose_name=_("districts"))
 
     class Meta:
@@ -64,6 +74,10 @@ class Round(models.Model):
     @property
     def remaining(self) -> Decimal:
         return self.budget - self.granted_total
+
+    @property
+    def report_reminders(self) -> list[int]:
+        return sorted(int(day) for day in (self.report_reminder_days or [7, 14]))
 
     def is_open_on(self, day) -> bool:
         return self.opens_on <= day and (self.closes_on is None or day <= self.closes_on)
@@ -150,6 +164,8 @@ class Idea(models.Model):
             models.Index(fields=["status", "submitted_at"], name="idea_status_submitted"),
             models.Index(fields=["status", "decision_due_at"], name="idea_status_due"),
             models.Index(fields=["district", "status"], name="idea_district_status"),
+            models.Index(fields=["status", "ends_on"], name="idea_status_ends"),
+            models.Index(fields=["status", "starts_on"], name="idea_status_starts"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -218,7 +234,7 @@ class ClosingReport(models.Model):
     class Continuation(models.TextChoices):
         ENDED = "ended", _("It has ended")
         WE_CONTINUE = "we_continue", _("We continue it ourselves")
-        WITH_PARTNERS = "with_partners", _("It continues with partners")
+        WITH_CITY = "with_city", _("It continues with the city's support")
         PERMANENT = "permanent", _("It should become a permanent service")
 
     rating_validators = [MinValueValidator(1), MaxValueValidator(5)]
@@ -491,3 +507,76 @@ class ReasonTemplate(models.Model):
 
     def text_in(self, language: str) -> str:
         return getattr(self, f"text_{language}", "") or self.text_fi
+
+
+class Notification(models.Model):
+    """Every message the app sends, recorded before it is sent.
+
+    The delivery task claims the row (pending → sending) with a conditional update before it
+    sends, so a retry, a second worker or a restarted one never sends it twice; the deduplication
+    key makes a sweep that runs again create nothing new.
+    """
+
+    class Kind(models.TextChoices):
+        IDEA_SUBMITTED = "idea_submitted", _("A new idea to review")
+        IDEA_RECEIVED = "idea_received", _("Your idea was received")
+        IDEA_DECIDED = "idea_decided", _("A decision or a question on your idea")
+        MESSAGE_TO_MAKER = "message_to_maker", _("A message from the resident agent")
+        MESSAGE_TO_AGENT = "message_to_agent", _("A message from the makers")
+        INTRODUCTION_TO_MAKER = "introduction_to_maker", _("An introduction to a partner")
+        INTRODUCTION_TO_PARTNER = "introduction_to_partner", _("A new pilot near you")
+        GRANT_PAID = "grant_paid", _("The grant is paid")
+        CLOSING_REPORT_RECEIVED = "closing_report_received", _("A closing report arrived")
+        PILOT_ENDING_SOON = "pilot_ending_soon", _("Your pilot ends soon")
+        REPORT_REQUEST = "report_request", _("Please send the closing report")
+        REPORT_REMINDER = "report_reminder", _("Reminder of the closing report")
+        REPORT_OVERDUE = "report_overdue", _("A closing report is overdue")
+        REPORT_RETURNED = "report_returned", _("A question about your closing report")
+        REPORT_ACCEPTED = "report_accepted", _("Your closing report was accepted")
+        AGENT_DIGEST = "agent_digest", _("Ideas waiting for a decision")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent: switched off by the person")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    idea = models.ForeignKey(
+        Idea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("idea"),
+    )
+    context = models.JSONField(default=dict, blank=True)
+    dedup_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="notification_state_time"),
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"

@@ -1,108 +1,201 @@
-"""Emails about ideas, each in its recipient's language, with a link to where they can act."""
+"""The one notification service: every message the app sends goes through `notify`.
+
+`notify` records a Notification row (recipient, kind, the idea, a deduplication key) and enqueues
+its delivery after commit. `deliver` claims the row with a conditional update before sending, so
+the email goes out once however often the task runs. If the broker is down the row simply waits:
+the pending sweep enqueues it once the broker is back. Emails are rendered in the recipient's
+language, as plain text and HTML, with a link to the page where they can act.
+"""
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actors.models import User
 
-from .models import Grant, Idea, Introduction, Message
-from .selectors import resident_agents
+from .models import Grant, Idea, Introduction, Message, Notification
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
-def _send(*, to: User, template: str, context: dict) -> None:
-    with translation.override(to.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to.email])
+@dataclass(frozen=True)
+class Kind:
+    template: str
+    page: str | None  # the URL name (taking the idea's id) where the recipient can act
+    essential: bool  # essential mail cannot be switched off
+
+
+KINDS: dict[str, Kind] = {
+    "idea_submitted": Kind("idea_submitted", "grants:agent_idea", True),
+    "idea_received": Kind("idea_received", "grants:idea", False),
+    "idea_decided": Kind("idea_decided", "grants:idea", True),
+    "message_to_maker": Kind("message", "grants:idea", True),
+    "message_to_agent": Kind("message", "grants:agent_idea", True),
+    "introduction_to_maker": Kind("introduction_to_maker", "grants:idea", False),
+    "introduction_to_partner": Kind("introduction_to_partner", None, False),
+    "grant_paid": Kind("grant_paid", "grants:idea", False),
+    "closing_report_received": Kind("closing_report_received", "grants:agent_idea", True),
+    "pilot_ending_soon": Kind("pilot_ending_soon", "grants:closing_report", True),
+    "report_request": Kind("report_request", "grants:closing_report", True),
+    "report_reminder": Kind("report_reminder", "grants:closing_report", True),
+    "report_overdue": Kind("report_overdue", "grants:agent_idea", True),
+    "report_returned": Kind("report_returned", "grants:closing_report", True),
+    "report_accepted": Kind("report_accepted", "grants:idea", True),
+    "agent_digest": Kind("agent_digest", None, False),
+}
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    idea: Idea | None = None,
+    context: dict | None = None,
+    dedup_key: str | None = None,
+) -> Notification | None:
+    """Record one message to one person and send it after commit. With a deduplication key,
+    a second call with the same key records and sends nothing (and returns None)."""
+    kind_spec = KINDS[kind]
+    key = dedup_key or f"{kind}:{idea.pk if idea else '-'}:{recipient.pk}:{uuid.uuid4().hex}"
+    notification, created = Notification.objects.get_or_create(
+        dedup_key=key,
+        defaults={"recipient": recipient, "kind": kind, "idea": idea, "context": context or {}},
+    )
+    if not created:
+        return None
+    if not kind_spec.essential and not recipient.optional_email:
+        notification.state = Notification.State.SKIPPED
+        notification.save(update_fields=["state"])
+        return notification
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def enqueue(notification_id: int) -> bool:
+    """Hand the delivery to Celery. A broker that is down loses nothing: the row waits as
+    pending and the sweep enqueues it later."""
+    from kombu.exceptions import OperationalError
+
+    from . import tasks
+
+    try:
+        tasks.deliver_notification.apply_async((notification_id,), retry=False)
+    except (OperationalError, ConnectionError, OSError) as error:
+        logger.warning("notification %s waits for the broker: %s", notification_id, error)
+        return False
+    return True
+
+
+def deliver(*, notification_id: int) -> bool:
+    """Claim the row, send the email, mark it sent. Returns False if someone else had it."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, state=Notification.State.PENDING
+    ).update(
+        state=Notification.State.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "idea").get(pk=notification_id)
+    try:
+        _send(notification)
+    except TRANSIENT_ERRORS as error:
+        # Give the row back, so that the retry (or the sweep) can claim it again.
+        Notification.objects.filter(pk=notification_id).update(
+            state=Notification.State.PENDING, last_error=str(error)[:1000]
+        )
+        raise
+    except Exception as error:
+        mark_failed(notification_id=notification_id, error=error)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def mark_failed(*, notification_id: int, error: BaseException) -> None:
+    Notification.objects.filter(pk=notification_id).exclude(state=Notification.State.SENT).update(
+        state=Notification.State.FAILED, last_error=str(error)[:1000] or repr(error)
+    )
+
+
+PENDING_GRACE = timedelta(minutes=1)
+SENDING_TIMEOUT = timedelta(minutes=15)
+SWEEP_BATCH = 500
+
+
+def sweep_pending(*, now=None) -> dict[str, int]:
+    """Enqueue pending rows that no task picked up (the broker was down), and give up on rows
+    whose sending was interrupted, marking them failed where the agent sees them: sending them
+    again could send them twice."""
+    now = now or timezone.now()
+    interrupted = Notification.objects.filter(
+        state=Notification.State.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+    ).update(
+        state=Notification.State.FAILED,
+        last_error="The sending was interrupted; it may or may not have reached the person.",
+    )
+    waiting = list(
+        Notification.objects.filter(
+            state=Notification.State.PENDING, created_at__lt=now - PENDING_GRACE
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    enqueued = sum(1 for pk in waiting if enqueue(pk))
+    return {"enqueued": enqueued, "interrupted": interrupted}
+
+
+def _send(notification: Notification) -> None:
+    recipient = notification.recipient
+    kind = KINDS[notification.kind]
+    language = recipient.language or settings.LANGUAGE_CODE
+    context = {"recipient": recipient, **_objects_of(notification)}
+    with translation.override(language):
+        if kind.page and notification.idea_id:
+            context["url"] = settings.SITE_URL + reverse(kind.page, args=[notification.idea_id])
+        elif notification.kind == "agent_digest":
+            context["url"] = settings.SITE_URL + reverse("grants:agent")
+        subject = render_to_string(f"emails/{kind.template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{kind.template}.txt", context)
+        html = render_to_string(f"emails/{kind.template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     message.send()
 
 
-def _url(name: str, idea: Idea, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name, args=[idea.pk])
-
-
-def send_submission_to_agents(*, idea_id: int) -> int:
-    idea = Idea.objects.select_related("district", "applicant").get(pk=idea_id)
-    sent = 0
-    for agent in resident_agents():
-        url = _url("grants:agent_idea", idea, agent.language)
-        _send(to=agent, template="idea_submitted", context={"idea": idea, "url": url})
-        sent += 1
-    return sent
-
-
-def send_receipt_to_applicant(*, idea_id: int) -> int:
-    idea = Idea.objects.select_related("created_by", "round").get(pk=idea_id)
-    applicant = idea.created_by
-    url = _url("grants:idea", idea, applicant.language)
-    _send(to=applicant, template="idea_received", context={"idea": idea, "url": url})
-    return 1
-
-
-def send_decision_to_applicant(*, idea_id: int) -> int:
-    idea = Idea.objects.select_related("created_by", "grant").get(pk=idea_id)
-    applicant = idea.created_by
-    url = _url("grants:idea", idea, applicant.language)
-    _send(to=applicant, template="idea_decided", context={"idea": idea, "url": url})
-    return 1
-
-
-def send_closing_report_to_agents(*, idea_id: int) -> int:
-    idea = Idea.objects.select_related("district").get(pk=idea_id)
-    sent = 0
-    for agent in resident_agents():
-        url = _url("grants:agent_idea", idea, agent.language)
-        _send(to=agent, template="closing_report_received", context={"idea": idea, "url": url})
-        sent += 1
-    return sent
-
-
-def send_message(*, message_id: int) -> int:
-    """A message from the makers goes to the agents; an agent's message goes to the maker."""
-    message = Message.objects.select_related("idea__created_by", "author").get(pk=message_id)
-    if message.internal:
-        return 0
-    idea = message.idea
-    if message.from_agent:
-        recipients, page = [idea.created_by], "grants:idea"
-    else:
-        recipients, page = list(resident_agents()), "grants:agent_idea"
-    for recipient in recipients:
-        url = _url(page, idea, recipient.language)
-        _send(
-            to=recipient, template="message", context={"message": message, "idea": idea, "url": url}
+def _objects_of(notification: Notification) -> dict:
+    """The objects an email speaks of, loaded from the ids kept in the row."""
+    data = notification.context or {}
+    objects: dict = {"idea": notification.idea}
+    if "message_id" in data:
+        objects["message"] = Message.objects.filter(pk=data["message_id"]).first()
+    if "introduction_id" in data:
+        introduction = (
+            Introduction.objects.select_related("actor", "introduced_by")
+            .filter(pk=data["introduction_id"])
+            .first()
         )
-    return len(recipients)
-
-
-def send_introduction(*, introduction_id: int) -> int:
-    """Both sides learn of each other: the makers of the idea and the actor's members."""
-    introduction = Introduction.objects.select_related(
-        "idea__created_by", "idea__district", "actor"
-    ).get(pk=introduction_id)
-    idea, actor = introduction.idea, introduction.actor
-    maker = idea.created_by
-    context = {"idea": idea, "actor": actor, "agent": introduction.introduced_by}
-    _send(
-        to=maker,
-        template="introduction_to_maker",
-        context={**context, "url": _url("grants:idea", idea, maker.language)},
-    )
-    members = list(actor.members.filter(is_active=True))
-    for member in members:
-        _send(to=member, template="introduction_to_partner", context=context)
-    return 1 + len(members)
-
-
-def send_payment_to_applicant(*, grant_id: int) -> int:
-    grant = Grant.objects.select_related("idea__created_by").get(pk=grant_id)
-    idea, applicant = grant.idea, grant.idea.created_by
-    url = _url("grants:idea", idea, applicant.language)
-    _send(to=applicant, template="grant_paid", context={"grant": grant, "idea": idea, "url": url})
-    return 1
+        objects["introduction"] = introduction
+        objects["actor"] = introduction.actor if introduction else None
+    if "grant_id" in data:
+        objects["grant"] = Grant.objects.filter(pk=data["grant_id"]).first()
+    if "idea_ids" in data:
+        objects["ideas"] = list(
+            Idea.objects.filter(pk__in=data["idea_ids"]).select_related("district")
+        )
+    if "days" in data:
+        objects["days"] = data["days"]
+    return objects

@@ -293,3 +293,33 @@ def reason_templates():
     from .models import ReasonTemplate
 
     return ReasonTemplate.objects.filter(active=True)
+
+
+def agents_of(*, idea: Idea) -> QuerySet[User]:
+    """The resident agents who work for the idea's district."""
+    return (
+        resident_agents()
+        .filter(Q(agent_districts__isnull=True) | Q(agent_districts=idea.district_id))
+        .distinct()
+    )
+
+
+def notifications_of(*, user) -> QuerySet:
+    from .models import Notification
+
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("idea")
+        .order_by("-created_at", "-id")[:100]
+    )
+
+
+def failed_notifications(*, user) -> QuerySet:
+    """Messages that could not be delivered, for the agent to follow up by other means."""
+    from .models import Notification
+
+    failed = Notification.objects.filter(state=Notification.State.FAILED)
+    scope = roles.district_ids_in_scope(user)
+    if scope is not None:
+        failed = failed.filter(idea__district_id__in=scope)
+    return failed.select_related("recipient", "idea").order_by("-created_at")[:20]

@@ -14,7 +14,6 @@ from actors import roles
 from actors.models import Actor, District, Membership, User
 from actors.services import actor_resident_for_user
 
-from . import tasks
 from .models import (
     Attachment,
     BudgetLine,
@@ -28,7 +27,8 @@ from .models import (
     Round,
     StatusChange,
 )
-from .selectors import idea_is_owned_by, round_for_district
+from .notifications import notify
+from .selectors import agents_of, idea_is_owned_by, round_for_district
 from .similarity import terms_of
 from .uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
 from .workflow import EDITABLE_STATUSES, Action, Role, Status, WorkflowError, transition_for
@@ -192,8 +192,13 @@ def idea_submit(*, idea: Idea, by: User, hold_reason: str = "") -> Idea:
 
 
 def _announce_submission(idea: Idea) -> None:
-    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
-    transaction.on_commit(lambda: tasks.notify_applicant_of_receipt.delay(idea.pk))
+    for agent in agents_of(idea=idea):
+        notify(recipient=agent, kind="idea_submitted", idea=idea)
+    notify(recipient=idea.created_by, kind="idea_received", idea=idea)
+
+
+def _tell_maker(idea: Idea, kind: str, **context) -> None:
+    notify(recipient=idea.created_by, kind=kind, idea=idea, context=context)
 
 
 CLAIM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -276,7 +281,7 @@ def idea_ask_info(*, idea: Idea, by: User, question: str) -> Idea:
     idea.info_request = question
     _save(idea, "info_request")
     Message.objects.create(idea=idea, author=by, body=question, from_agent=True)
-    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    _tell_maker(idea, "idea_decided")
     return idea
 
 
@@ -289,8 +294,11 @@ def idea_answer(*, idea: Idea, by: User, answer: str) -> Idea:
     )
     idea.info_answer = answer
     _save(idea, "info_answer")
-    Message.objects.create(idea=idea, author=by, body=answer)
-    transaction.on_commit(lambda: tasks.notify_agents_of_submission.delay(idea.pk))
+    message = Message.objects.create(idea=idea, author=by, body=answer)
+    for agent in agents_of(idea=idea):
+        notify(
+            recipient=agent, kind="message_to_agent", idea=idea, context={"message_id": message.pk}
+        )
     return idea
 
 
@@ -320,7 +328,7 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
     Grant.objects.create(idea=idea, round=round_, amount=amount, decided_by=by, decided_at=now)
     idea.decided_at = now
     _save(idea, "decided_at")
-    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    _tell_maker(idea, "idea_decided")
     return idea
 
 
@@ -345,7 +353,7 @@ def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "
     locked.paid_by = by
     locked.paid_marked_at = timezone.now()
     locked.save()
-    transaction.on_commit(lambda: tasks.notify_applicant_of_payment.delay(locked.pk))
+    _tell_maker(locked.idea, "grant_paid", grant_id=locked.pk)
     return locked
 
 
@@ -357,7 +365,7 @@ def idea_decline(*, idea: Idea, by: User, reason: str) -> Idea:
     idea.decision_reason = reason
     idea.decided_at = timezone.now()
     _save(idea, "decision_reason", "decided_at")
-    transaction.on_commit(lambda: tasks.notify_applicant_of_decision.delay(idea.pk))
+    _tell_maker(idea, "idea_decided")
     return idea
 
 
@@ -380,16 +388,39 @@ def idea_start(*, idea: Idea, by: User | None = None) -> Idea:
 
 @transaction.atomic
 def idea_request_report(*, idea: Idea, by: User | None = None) -> Idea:
+    """The pilot has ended: its makers are asked for the closing report."""
     role = Role.SYSTEM if by is None else Role.AGENT
     idea = _change_status(idea=idea, action=Action.REQUEST_REPORT, by=by, role=role)
     _save(idea)
+    notify(
+        recipient=idea.created_by,
+        kind="report_request",
+        idea=idea,
+        dedup_key=f"report_request:{idea.pk}:",
+    )
+    return idea
+
+
+@transaction.atomic
+def closing_report_return(*, idea: Idea, by: User, question: str) -> Idea:
+    """The agent sends the report back to its makers with a question; they resubmit it."""
+    if not question.strip():
+        raise ValidationError({"reason": _("Write the question for the applicant.")})
+    idea = _change_status(
+        idea=idea, action=Action.RETURN_REPORT, by=by, role=Role.AGENT, reason=question
+    )
+    _save(idea)
+    Message.objects.create(idea=idea, author=by, body=question, from_agent=True)
+    _tell_maker(idea, "report_returned")
     return idea
 
 
 @transaction.atomic
 def idea_close(*, idea: Idea, by: User, reason: str = "") -> Idea:
+    """Accepting the closing report closes the pilot; its makers are thanked."""
     idea = _change_status(idea=idea, action=Action.CLOSE, by=by, role=Role.AGENT, reason=reason)
     _save(idea)
+    _tell_maker(idea, "report_accepted")
     return idea
 
 
@@ -407,15 +438,22 @@ def closing_report_submit(
         raise ValidationError({"lessons": _("Write one to five lessons.")})
     idea = _change_status(idea=idea, action=Action.REPORT, by=by, role=Role.APPLICANT)
     _save(idea)
-    report = ClosingReport(idea=idea, submitted_by=by, **fields)
+    # A report returned with a question is sent again: the same report, rewritten.
+    report = ClosingReport.objects.filter(idea=idea).first() or ClosingReport(idea=idea)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.submitted_by = by
+    report.submitted_at = timezone.now()
     report.full_clean(exclude=["idea", "submitted_by"])
     report.save()
+    report.lessons.all().delete()
     Lesson.objects.bulk_create(
         Lesson(report=report, text=text, position=position)
         for position, text in enumerate(lessons, start=1)
     )
     idea_index_terms(idea=idea)
-    transaction.on_commit(lambda: tasks.notify_agents_of_closing_report.delay(idea.pk))
+    for agent in agents_of(idea=idea):
+        notify(recipient=agent, kind="closing_report_received", idea=idea)
     return report
 
 
@@ -433,8 +471,16 @@ def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> 
     message = Message.objects.create(
         idea=idea, author=by, body=body, internal=internal, from_agent=is_agent
     )
-    if not internal:
-        transaction.on_commit(lambda: tasks.notify_of_message.delay(message.pk))
+    if not internal and is_agent:
+        _tell_maker(idea, "message_to_maker", message_id=message.pk)
+    elif not internal:
+        for agent in agents_of(idea=idea):
+            notify(
+                recipient=agent,
+                kind="message_to_agent",
+                idea=idea,
+                context={"message_id": message.pk},
+            )
     return message
 
 
@@ -520,7 +566,14 @@ def actor_introduce(*, idea: Idea, actor: Actor, by: User) -> Introduction:
         internal=True,
         from_agent=True,
     )
-    transaction.on_commit(lambda: tasks.notify_of_introduction.delay(introduction.pk))
+    _tell_maker(idea, "introduction_to_maker", introduction_id=introduction.pk)
+    for member in actor.members.filter(is_active=True):
+        notify(
+            recipient=member,
+            kind="introduction_to_partner",
+            idea=idea,
+            context={"introduction_id": introduction.pk},
+        )
     return introduction
 
 

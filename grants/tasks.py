@@ -1,59 +1,45 @@
-"""Celery tasks: load by id, call a service. Mail errors that pass retry with backoff."""
+"""Celery tasks: load by id, call a service. Transient mail errors retry with backoff and jitter;
+the last failure is recorded on the notification, where the agent sees it."""
 
-import smtplib
+import random
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, reminders
 
-TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
-RETRY = {
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+MAX_RETRIES = 8
 
 
-@shared_task(**RETRY)
-def notify_agents_of_submission(idea_id: int) -> int:
-    return notifications.send_submission_to_agents(idea_id=idea_id)
+def backoff(retries: int) -> float:
+    """Seconds before the next try: doubling from the base (30 s) up to an hour, with jitter."""
+    base = min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2**retries, 3600)
+    return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not security
 
 
-@shared_task(**RETRY)
-def notify_applicant_of_receipt(idea_id: int) -> int:
-    return notifications.send_receipt_to_applicant(idea_id=idea_id)
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=60, time_limit=90)
+def deliver_notification(self, notification_id: int) -> bool:
+    try:
+        return notifications.deliver(notification_id=notification_id)
+    except notifications.TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            notifications.mark_failed(notification_id=notification_id, error=error)
+            return False
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
 
-@shared_task(**RETRY)
-def notify_applicant_of_decision(idea_id: int) -> int:
-    return notifications.send_decision_to_applicant(idea_id=idea_id)
+@shared_task(soft_time_limit=300, time_limit=360)
+def sweep_pending_notifications() -> dict[str, int]:
+    return notifications.sweep_pending()
 
 
-@shared_task(**RETRY)
-def notify_agents_of_closing_report(idea_id: int) -> int:
-    return notifications.send_closing_report_to_agents(idea_id=idea_id)
+@shared_task(soft_time_limit=300, time_limit=360)
+def sweep_pilots() -> dict[str, int]:
+    """Status changes that follow from the calendar, and the reminders to makers and agents."""
+    return reminders.sweep(today=timezone.localdate())
 
 
-@shared_task(**RETRY)
-def notify_of_message(message_id: int) -> int:
-    return notifications.send_message(message_id=message_id)
-
-
-@shared_task(**RETRY)
-def notify_applicant_of_payment(grant_id: int) -> int:
-    return notifications.send_payment_to_applicant(grant_id=grant_id)
-
-
-@shared_task(**RETRY)
-def notify_of_introduction(introduction_id: int) -> int:
-    return notifications.send_introduction(introduction_id=introduction_id)
-
-
-@shared_task
-def advance_pilots_by_date() -> dict[str, int]:
-    from .services import advance_pilots_by_date as advance
-
-    return advance(today=timezone.localdate())
+@shared_task(soft_time_limit=300, time_limit=360)
+def send_agent_digests() -> int:
+    return reminders.agent_digests(now=timezone.now())

@@ -14,6 +14,11 @@ urlpatterns = [
     path("ideas/<int:idea_id>/", views.idea_page, name="idea"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:idea_id>/report/", views.closing_report, name="closing_report"),
+    path(
+        "ideas/<int:idea_id>/report/autosave/",
+        views.closing_report_autosave,
+        name="closing_report_autosave",
+    ),
     path("ideas/<int:idea_id>/messages/", views.idea_messages, name="idea_messages"),
     path("ideas/<int:idea_id>/budget/", views.budget_line_add, name="budget_line_add"),
     path(
@@ -38,6 +43,7 @@ urlpatterns = [
         name="idea_action",
     ),
     path("my/", views.my_ideas, name="my"),
+    path("my/notifications/", views.my_notifications, name="notifications"),
     path("agent/", views.agent_dashboard, name="agent"),
     path("agent/ideas/new/", views.agent_idea_new, name="agent_idea_new"),
     path("agent/approve/", views.agent_bulk_approve, name="agent_bulk_approve"),
@@ -45,6 +51,9 @@ urlpatterns = [
     path("agent/grants.csv", views.payments_csv, name="payments_csv"),
     path("agent/ideas/<int:idea_id>/", views.agent_idea, name="agent_idea"),
     path("agent/ideas/<int:idea_id>/close/", views.agent_close, name="agent_close"),
+    path(
+        "agent/ideas/<int:idea_id>/return/", views.agent_return_report, name="agent_return_report"
+    ),
     path(
         "agent/ideas/<int:idea_id>/introduce/<int:actor_id>/",
         views.agent_introduce,

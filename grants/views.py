@@ -360,15 +360,26 @@ def idea_action(request, idea_id: int, action: str):
     return redirect("grants:idea", idea.pk)
 
 
+REPORT_DRAFT = "report_draft:{}"
+
+
 @login_required
 def closing_report(request, idea_id: int):
+    """The makers' closing report; what they type is kept as a draft until they send it."""
     idea = _load_idea(idea_id)
     if not selectors.idea_is_owned_by(idea=idea, user=request.user):
         raise PermissionDenied
     if idea.status not in {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE}:
         messages.error(request, _("A closing report cannot be sent for this idea now."))
         return redirect("grants:idea", idea.pk)
-    form = ClosingReportForm(_posted(request))
+    existing = getattr(idea, "closing_report", None)
+    draft_key = REPORT_DRAFT.format(idea.pk)
+    if request.method == "POST":
+        form = ClosingReportForm(request.POST, instance=existing)
+    else:
+        draft = request.session.get(draft_key)
+        initial = _initial_from(draft) if draft else ClosingReportForm.initial_lessons(existing)
+        form = ClosingReportForm(instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.closing_report_submit(
@@ -377,12 +388,47 @@ def closing_report(request, idea_id: int):
         except (ValidationError, WorkflowError) as error:
             _add_service_errors(form, error)
         else:
+            request.session.pop(draft_key, None)
             messages.success(request, _("Thank you! Your closing report was sent."))
             return redirect("grants:idea", idea.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "grants/closing_report_form.html", {"form": form, "idea": idea}, status=status
+        request,
+        "grants/closing_report_form.html",
+        {
+            "form": form,
+            "idea": idea,
+            "restored": request.method != "POST" and draft_key in request.session,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def closing_report_autosave(request, idea_id: int):
+    idea = _owned_idea(request, idea_id)
+    request.session[REPORT_DRAFT.format(idea.pk)] = {
+        key: [value[:5000] for value in values]
+        for key, values in _raw_form_data(request.POST).items()
+        if key in ClosingReportForm.base_fields
+    }
+    return render(request, "grants/partials/autosaved.html", {"saved_at": timezone.now()})
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_return_report(request, idea_id: int):
+    idea = _load_idea(idea_id)
+    try:
+        services.closing_report_return(
+            idea=idea, by=request.user, question=request.POST.get("question", "")[:2000]
+        )
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        return redirect("grants:agent_idea", idea.pk)
+    messages.success(request, _("The report went back to its makers with your question."))
+    return redirect("grants:agent")
 
 
 QUEUE_PAGE_SIZE = 25
@@ -413,6 +459,7 @@ def agent_dashboard(request):
             "held": selectors.moderation_list(user=request.user),
             "follow_up": selectors.agent_follow_up(user=request.user, today=today),
             "to_pay": selectors.grants_to_pay(user=request.user)[:20],
+            "failed": selectors.failed_notifications(user=request.user),
             "rounds": selectors.rounds_money(),
         }
     )
@@ -797,3 +844,13 @@ def agent_introduce(request, idea_id: int, actor_id: int):
             request, _("Introduced: both got an email about %(name)s.") % {"name": actor.name}
         )
     return redirect("grants:agent_idea", idea.pk)
+
+
+@login_required
+def my_notifications(request):
+    """Everything the app has sent the person, also what they switched off by email."""
+    return render(
+        request,
+        "grants/notifications.html",
+        {"notifications": selectors.notifications_of(user=request.user)},
+    )

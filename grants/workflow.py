@@ -41,7 +41,8 @@ class Action(models.TextChoices):
     START = "start", _("Start the pilot")
     REQUEST_REPORT = "request_report", _("Ask for the closing report")
     REPORT = "report", _("Send the closing report")
-    CLOSE = "close", _("Close the pilot")
+    RETURN_REPORT = "return_report", _("Return the closing report with a question")
+    CLOSE = "close", _("Accept the report and close the pilot")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.START, {S.APPROVED}, S.RUNNING, {R.SYSTEM, R.AGENT, R.APPLICANT}),
     _row(A.REQUEST_REPORT, {S.RUNNING}, S.REPORT_DUE, {R.SYSTEM, R.AGENT}),
     _row(A.REPORT, {S.APPROVED, S.RUNNING, S.REPORT_DUE}, S.REPORTED, {R.APPLICANT}),
+    _row(A.RETURN_REPORT, {S.REPORTED}, S.REPORT_DUE, {R.AGENT}),
     _row(A.CLOSE, {S.REPORTED}, S.CLOSED, {R.AGENT}),
 )
 del S, R, A

@@ -153,6 +153,9 @@ def take_action(action: str, idea, *, applicant: User, agent: User):
             idea=idea, by=applicant, lessons=["Do it together."], **report_fields()
         ),
         "close": lambda: services.idea_close(idea=idea, by=agent),
+        "return_report": lambda: services.closing_report_return(
+            idea=idea, by=agent, question="How many came?"
+        ),
     }
     calls[action]()
     idea.refresh_from_db()

@@ -17,6 +17,7 @@ MATRIX = {
     "idea_finish": (302, 302, 302, 302, 302),
     "idea_resume": (LOGIN, 302, 302, 302, 302),
     "my": (LOGIN, 200, 200, 200, 200),
+    "notifications": (LOGIN, 200, 200, 200, 200),
     "idea": (LOGIN, 200, 403, 200, 200),
     "idea_edit": (LOGIN, 200, 403, 403, 403),
     "closing_report": (LOGIN, 200, 403, 403, 403),
@@ -54,6 +55,7 @@ def pages(make_idea, district, resident):
         "idea_finish": reverse("grants:idea_finish"),
         "idea_resume": reverse("grants:idea_resume"),
         "my": reverse("grants:my"),
+        "notifications": reverse("grants:notifications"),
         "idea": reverse("grants:idea", args=[approved.pk]),
         "idea_edit": reverse("grants:idea_edit", args=[draft.pk]),
         "closing_report": reverse("grants:closing_report", args=[approved.pk]),
@@ -110,6 +112,8 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "agent_bulk_approve",
         "grant_paid",
         "agent_introduce",
+        "agent_return_report",
+        "closing_report_autosave",
     }
     names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}

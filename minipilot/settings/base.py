@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -172,12 +173,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
+# Sweeps over due rows: cheap by index, so they may run every minute.
 CELERY_BEAT_SCHEDULE = {
-    "advance-pilots-by-date": {
-        "task": "grants.tasks.advance_pilots_by_date",
-        "schedule": 60 * 60,
+    "sweep-pilots": {"task": "grants.tasks.sweep_pilots", "schedule": 60},
+    "sweep-pending-notifications": {
+        "task": "grants.tasks.sweep_pending_notifications",
+        "schedule": 60,
+    },
+    "agent-digests": {
+        "task": "grants.tasks.send_agent_digests",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
+NOTIFICATION_RETRY_BASE_SECONDS = 30
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
 
 # The cache counts submissions for the rate limits: Redis when there is one, so every web
 # process sees the same counts; otherwise files in the checkout, shared by the local processes.

@@ -183,9 +183,7 @@ class Command(BaseCommand):
             ends_on=today + timedelta(days=2),
             amount=Decimal("1000.00"),
         )
-        services.idea_submit(
-            idea=suspect, by=resident, hold_reason="a hidden field was filled in"
-        )
+        services.idea_submit(idea=suspect, by=resident, hold_reason="a hidden field was filled in")
 
     def _reason_templates(self) -> None:
         ReasonTemplate.objects.get_or_create(
