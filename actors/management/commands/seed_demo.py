@@ -116,6 +116,23 @@ class Command(BaseCommand):
         services.idea_approve(idea=thursday, by=agent)
         services.idea_start(idea=thursday)
 
+        fleamarket = services.idea_create(
+            created_by=resident,
+            applicant=school,
+            title="Kirpputori koulun pihalla",
+            need="Lasten vaatteet ja lelut jäävät käyttämättä, ja perheet eivät tunne toisiaan.",
+            plan="Lauantaikirpputori koulun pihalla; oppilaat pitävät kahvilaa.",
+            age_groups=["children", "adults"],
+            district=jukola,
+            starts_on=today - timedelta(days=30),
+            ends_on=today - timedelta(days=1),
+            amount=Decimal("300.00"),
+        )
+        services.idea_submit(idea=fleamarket, by=resident)
+        services.idea_approve(idea=fleamarket, by=agent)
+        # Ended yesterday and still running: the first sweep asks for its closing report.
+        services.idea_start(idea=fleamarket)
+
         walks = services.idea_create(
             created_by=resident,
             title="Iltakävelyt Jukolan lähimetsässä",
