@@ -97,7 +97,7 @@ def organisation(request, actor_id: int):
                 form = OrganisationForm(request.POST, instance=actor)
                 if form.is_valid():
                     services.organisation_update(actor=actor, by=request.user, **form.cleaned_data)
-                    messages.success(request, _("Your details are saved."))
+                    messages.success(request, _("The organisation's details are saved."))
                     return redirect("actors:organisation", actor.pk)
         except ValidationError as error:
             invite_form.add_error("email", error.messages)

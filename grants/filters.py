@@ -32,7 +32,7 @@ class QueueFilter(django_filters.FilterSet):
     )
     waiting = django_filters.ChoiceFilter(
         label=_("Waiting"),
-        choices=[("half", _("Past half the target")), ("overdue", _("Overdue"))],
+        choices=[("half", _("Over half the decision time used")), ("overdue", _("Overdue"))],
         method="filter_waiting",
     )
     q = django_filters.CharFilter(label=_("Words to search"), method="filter_text")

@@ -157,7 +157,7 @@ class AssistedIdeaForm(IdeaForm):
 
 
 class BudgetLineForm(forms.Form):
-    description = forms.CharField(label=_("What"), max_length=200)
+    description = forms.CharField(label=_("What the money is for"), max_length=200)
     amount = forms.DecimalField(
         label=_("Amount (€)"), max_digits=8, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -267,6 +267,14 @@ class ClosingReportForm(forms.ModelForm):
     lesson_3 = forms.CharField(label=_("Lesson 3"), max_length=300, required=False)
     lesson_4 = forms.CharField(label=_("Lesson 4"), max_length=300, required=False)
     lesson_5 = forms.CharField(label=_("Lesson 5"), max_length=300, required=False)
+    photo = forms.FileField(
+        label=_("A photo of the pilot (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or PDF, at most 5 MB. Add more on the pilot's page."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
 
     RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 
@@ -332,7 +340,7 @@ class ClosingReportForm(forms.ModelForm):
                 "lesson_5",
             ),
             Fieldset(_("Your assessment"), "novelty", "change", "usefulness"),
-            Fieldset(_("What next"), "continuation", "continuation_form", "publish"),
+            Fieldset(_("What next"), "continuation", "continuation_form", "publish", "photo"),
         )
         self.helper.add_input(Submit("send", _("Send the closing report")))
 

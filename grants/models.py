@@ -142,7 +142,7 @@ class Idea(models.Model):
     assisted = models.BooleanField(_("entered by a resident agent"), default=False)
     claim_code = models.CharField(_("claim code"), max_length=12, blank=True, db_index=True)
     # Set when a submission looks like spam: it waits in the moderation list, not the queue.
-    held_reason = models.CharField(_("held for moderation because"), max_length=300, blank=True)
+    held_reason = models.CharField(_("reason held for moderation"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -375,16 +376,21 @@ def closing_report(request, idea_id: int):
     existing = getattr(idea, "closing_report", None)
     draft_key = REPORT_DRAFT.format(idea.pk)
     if request.method == "POST":
-        form = ClosingReportForm(request.POST, instance=existing)
+        form = ClosingReportForm(request.POST, request.FILES, instance=existing)
     else:
         draft = request.session.get(draft_key)
         initial = _initial_from(draft) if draft else ClosingReportForm.initial_lessons(existing)
         form = ClosingReportForm(instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closing_report_submit(
-                idea=idea, by=request.user, lessons=form.lessons(), **form.report_fields()
-            )
+            with transaction.atomic():
+                if form.cleaned_data.get("photo"):
+                    services.attachment_add(
+                        idea=idea, by=request.user, uploaded=form.cleaned_data["photo"]
+                    )
+                services.closing_report_submit(
+                    idea=idea, by=request.user, lessons=form.lessons(), **form.report_fields()
+                )
         except (ValidationError, WorkflowError) as error:
             _add_service_errors(form, error)
         else:
@@ -739,7 +745,13 @@ def agent_bulk_approve(request):
         )
         return redirect("grants:agent")
     messages.success(
-        request, _("%(count)s ideas approved and their makers told.") % {"count": len(ideas)}
+        request,
+        ngettext(
+            "%(count)s idea approved and its makers told.",
+            "%(count)s ideas approved and their makers told.",
+            len(ideas),
+        )
+        % {"count": len(ideas)},
     )
     return redirect("grants:agent")
 
@@ -841,7 +853,8 @@ def agent_introduce(request, idea_id: int, actor_id: int):
         messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
     else:
         messages.success(
-            request, _("Introduced: both got an email about %(name)s.") % {"name": actor.name}
+            request,
+            _("Introduced: the applicant and %(name)s both got an email.") % {"name": actor.name},
         )
     return redirect("grants:agent_idea", idea.pk)
 

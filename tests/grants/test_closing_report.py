@@ -129,3 +129,28 @@ def test_the_report_draft_is_kept(client, resident, make_idea):
     assert "We met on Thursdays" in page and 'value="Half-written lesson"' in page
     client.post(reverse("grants:closing_report", args=[idea.pk]), report_form())
     assert f"report_draft:{idea.pk}" not in client.session
+
+
+def test_a_photo_comes_with_the_report(client, resident, make_idea):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.grants.test_budget_and_files import png_bytes
+
+    idea = make_idea("report_due")
+    client.force_login(resident)
+    photo = SimpleUploadedFile("cafe.png", png_bytes())
+    response = client.post(
+        reverse("grants:closing_report", args=[idea.pk]), {**report_form(), "photo": photo}
+    )
+    assert response.status_code == 302
+    assert idea.attachments.get().original_name == "cafe.png"
+
+    other = make_idea("report_due")
+    bad = client.post(
+        reverse("grants:closing_report", args=[other.pk]),
+        {**report_form(), "photo": SimpleUploadedFile("x.png", b"not an image")},
+    )
+    assert bad.status_code == 400
+    other.refresh_from_db()
+    assert other.status == "report_due"  # nothing sent, nothing lost
+    assert "Three" not in bad.content.decode() and "Four cafés." in bad.content.decode()
