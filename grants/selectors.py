@@ -122,6 +122,9 @@ def agent_follow_up(*, user, today: date) -> dict[str, QuerySet]:
         "district", "applicant", "grant"
     )
     return {
+        "approved": pilots.filter(status=Status.APPROVED).order_by("starts_on", "id")[
+            :FOLLOW_UP_ROWS
+        ],
         "running": pilots.filter(status=Status.RUNNING).order_by("ends_on", "id")[:FOLLOW_UP_ROWS],
         "ending_soon": pilots.filter(
             status=Status.RUNNING,
