@@ -157,10 +157,15 @@ def _initial_from(raw: dict[str, list[str]]) -> dict:
 def idea_autosave(request):
     """Keep what is being typed in a new idea, so a closed tab or a lost connection loses
     nothing; the form brings it back."""
-    request.session[AUTOSAVED_IDEA] = {
-        key: [value[:5000] for value in values]
-        for key, values in _raw_form_data(request.POST).items()
-        if key in IdeaForm.base_fields
+    return _keep_draft(request, AUTOSAVED_IDEA, IdeaForm)
+
+
+def _keep_draft(request, key: str, form_class):
+    """Keep the posted fields of a form in the session, each value at most 5,000 characters."""
+    request.session[key] = {
+        name: [value[:5000] for value in values]
+        for name, values in _raw_form_data(request.POST).items()
+        if name in form_class.base_fields
     }
     return render(request, "grants/partials/autosaved.html", {"saved_at": timezone.now()})
 
@@ -414,12 +419,7 @@ def closing_report(request, idea_id: int):
 @require_POST
 def closing_report_autosave(request, idea_id: int):
     idea = _owned_idea(request, idea_id)
-    request.session[REPORT_DRAFT.format(idea.pk)] = {
-        key: [value[:5000] for value in values]
-        for key, values in _raw_form_data(request.POST).items()
-        if key in ClosingReportForm.base_fields
-    }
-    return render(request, "grants/partials/autosaved.html", {"saved_at": timezone.now()})
+    return _keep_draft(request, REPORT_DRAFT.format(idea.pk), ClosingReportForm)
 
 
 @role_required(roles.is_agent)
