@@ -1,13 +1,23 @@
-"""Reads for district learning reports and the public showcase."""
+"""Reads for district learning reports and the public showcase.
 
+Every figure is an aggregate computed in the database (a fixed number of queries however many
+pilots there are), except the decision times, whose median and 90th percentile are taken from the
+list of day counts.
+"""
+
+import math
+from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 
-from actors.models import District
-from grants.models import Grant, Idea, Lesson
-from grants.selectors import granted_pilots, lessons_of_district
+from actors.models import Actor, District
+from grants.models import AgeGroup, ClosingReport, Grant, Idea, Lesson, Round
+from grants.selectors import granted_pilots
 from grants.workflow import GRANTED_STATUSES, Status
+
+PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
+LIST_LIMIT = 50
 
 
 def districts_overview() -> QuerySet[District]:
@@ -16,32 +26,167 @@ def districts_overview() -> QuerySet[District]:
     ).order_by("name")
 
 
-def district_summary(*, district: District) -> dict:
-    by_status = dict(
-        Idea.objects.filter(district=district)
-        .exclude(status=Status.DRAFT)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+def rounds_of(*, district: District) -> QuerySet[Round]:
+    return Round.objects.filter(districts=district).order_by("-opens_on")
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile of the values (None for none)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def district_report(*, district: District, round_: Round | None = None) -> dict:
+    """Every figure of a district's learning report, for one round or all of them."""
+    ideas = Idea.objects.filter(district=district).exclude(status=Status.DRAFT)
+    if round_ is not None:
+        ideas = ideas.filter(round=round_)
+    granted = ideas.filter(status__in=GRANTED_STATUSES)
+    reports = ClosingReport.objects.filter(idea__in=granted)
+
+    by_status = dict(ideas.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    money = Grant.objects.filter(idea__in=granted).aggregate(
+        granted=Sum("amount"),
+        paid=Sum("amount", filter=Q(payment_state=Grant.Payment.PAID)),
     )
-    granted = Grant.objects.filter(idea__district=district).aggregate(total=Sum("amount"))
+    report_figures = reports.aggregate(
+        spent=Sum("actual_cost"),
+        children=Sum("participants_children"),
+        youth=Sum("participants_youth"),
+        adults=Sum("participants_adults"),
+        elderly=Sum("participants_elderly"),
+        novelty=Avg("novelty"),
+        change=Avg("change"),
+        usefulness=Avg("usefulness"),
+        count=Count("id"),
+    )
+    decided = ideas.filter(submitted_at__isnull=False, decided_at__isnull=False).values_list(
+        "submitted_at", "decided_at"
+    )
+    decision_days = [
+        (decided_at - submitted).total_seconds() / 86400 for submitted, decided_at in decided
+    ]
+    continuation = dict(
+        reports.values("continuation").annotate(n=Count("id")).values_list("continuation", "n")
+    )
     return {
         "by_status": [
             (Status(status).label, by_status.get(status, 0))
             for status in Status.values
             if status != Status.DRAFT
         ],
-        "granted_total": granted["total"] or Decimal("0"),
-        "pilot_count": sum(by_status.get(status, 0) for status in GRANTED_STATUSES),
+        "pilot_count": granted.count(),
+        "money": {
+            "granted": money["granted"] or Decimal("0"),
+            "paid": money["paid"] or Decimal("0"),
+            "spent": report_figures["spent"] or Decimal("0"),
+        },
+        "participants": [
+            (AgeGroup(group).label, report_figures[group] or 0) for group in AgeGroup.values
+        ],
+        "participants_total": sum(report_figures[group] or 0 for group in AgeGroup.values),
+        "decision_days": {
+            "count": len(decision_days),
+            "median": _median(decision_days),
+            "p90": _percentile(decision_days, 0.9),
+        },
+        "ratings": {
+            "count": report_figures["count"],
+            "novelty": report_figures["novelty"],
+            "change": report_figures["change"],
+            "usefulness": report_figures["usefulness"],
+        },
+        "network": actor_network(granted),
+        "continuation": [
+            (label, continuation.get(value, 0))
+            for value, label in ClosingReport.Continuation.choices
+        ],
+        "candidates": permanent_candidates(reports),
+        "failures": failures(reports),
+        "lessons": lessons_of(reports),
     }
 
 
-def district_pilots(*, district: District) -> QuerySet[Idea]:
-    return granted_pilots(district=district)
+def actor_network(pilots: QuerySet[Idea]) -> dict:
+    """Which kinds of actors ran pilots, and with whom: counts by kind, the kind-to-kind edges
+    between applicants and partners, cross-sector partnerships and intergenerational pilots."""
+    kinds = dict(
+        pilots.values("applicant__kind").annotate(n=Count("id")).values_list("applicant__kind", "n")
+    )
+    edges = Counter(
+        {
+            (applicant_kind, partner_kind): n
+            for applicant_kind, partner_kind, n in pilots.filter(partners__isnull=False)
+            .values("applicant__kind", "partners__kind")
+            .annotate(n=Count("id"))
+            .values_list("applicant__kind", "partners__kind", "n")
+        }
+    )
+    cross_sector = (
+        pilots.filter(partners__isnull=False)
+        .exclude(partners__kind=F("applicant__kind"))
+        .values("id")
+        .distinct()
+        .count()
+    )
+    young = Q(age_groups__icontains='"children"') | Q(age_groups__icontains='"youth"')
+    intergenerational = pilots.filter(young, age_groups__icontains='"elderly"').count()
+    labels = dict(Actor.Kind.choices)
+    return {
+        "kinds": [(labels[kind], kinds.get(kind, 0)) for kind in Actor.Kind.values],
+        "edges": [
+            (labels[a], labels[b], n) for (a, b), n in sorted(edges.items(), key=lambda e: -e[1])
+        ],
+        "cross_sector": cross_sector,
+        "intergenerational": intergenerational,
+    }
 
 
-def district_lessons(*, district: District) -> QuerySet[Lesson]:
-    return lessons_of_district(district=district)
+def permanent_candidates(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingReport]:
+    """Pilots whose makers say they should continue with the city or become a service: the
+    evidence and the cost on one line each, for budget planning."""
+    return (
+        reports.filter(continuation__in=PERMANENT_CANDIDATES)
+        .select_related("idea__grant", "idea__applicant")
+        .prefetch_related("lessons")
+        .order_by("-usefulness", "-submitted_at")[:LIST_LIMIT]
+    )
+
+
+def failures(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingReport]:
+    """What did not work, and what it taught: shown on its own, not hidden."""
+    return (
+        reports.exclude(what_did_not_work="")
+        .select_related("idea")
+        .prefetch_related("lessons")
+        .order_by("-submitted_at")[:LIST_LIMIT]
+    )
+
+
+def lessons_of(reports: QuerySet[ClosingReport]) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.filter(report__in=reports)
+        .select_related("report__idea")
+        .order_by("-report__submitted_at", "position")[: LIST_LIMIT * 2]
+    )
+
+
+def district_pilots(*, district: District, round_: Round | None = None) -> QuerySet[Idea]:
+    pilots = granted_pilots(district=district)
+    return pilots if round_ is None else pilots.filter(round=round_)
 
 
 def public_pilots() -> QuerySet[Idea]:

@@ -17,14 +17,20 @@ def report_index(request):
 @role_required(roles.can_view_reports)
 def district_report(request, slug: str):
     district = get_object_or_404(District, slug=slug)
+    rounds = selectors.rounds_of(district=district)
+    chosen = request.GET.get("round", "")
+    round_ = rounds.filter(slug=chosen).first() if chosen else None
+    if chosen and round_ is None:
+        raise Http404
     return render(
         request,
         "reports/district.html",
         {
             "district": district,
-            "summary": selectors.district_summary(district=district),
-            "pilots": selectors.district_pilots(district=district),
-            "lessons": selectors.district_lessons(district=district),
+            "rounds": rounds,
+            "round": round_,
+            "report": selectors.district_report(district=district, round_=round_),
+            "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
         },
     )
 

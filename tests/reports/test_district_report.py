@@ -1,0 +1,160 @@
+"""Every figure of the district report reconciles with the rows it was built from."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from grants import services
+from grants.models import Idea
+from reports import selectors
+from tests import factories
+
+
+def reported(make_idea, resident, *, applicant=None, partners=(), ages, **report):
+    idea = (
+        make_idea("approved", applicant=applicant, age_groups=ages)
+        if applicant
+        else make_idea("approved", age_groups=ages)
+    )
+    idea.partners.set(partners)
+    services.closing_report_submit(
+        idea=idea,
+        by=resident,
+        lessons=[report.pop("lesson", "A lesson")],
+        **factories.report_fields(**report),
+    )
+    return idea
+
+
+@pytest.fixture
+def known_set(make_idea, resident, agent, district):
+    association = factories.ActorFactory(kind="association", members=[resident], district=district)
+    parish = factories.ActorFactory(kind="parish", district=district)
+    school = factories.ActorFactory(kind="city_unit", district=district)
+    cafe = reported(
+        make_idea,
+        resident,
+        applicant=association,
+        partners=[parish, school],
+        ages=["children", "elderly"],
+        participants_children=30,
+        participants_elderly=20,
+        participants_adults=0,
+        participants_youth=0,
+        actual_cost=Decimal("430.00"),
+        novelty=4,
+        change=3,
+        usefulness=5,
+        continuation="permanent",
+        lesson="Bake together",
+    )
+    walks = reported(
+        make_idea,
+        resident,
+        partners=[parish],
+        ages=["youth"],
+        participants_children=0,
+        participants_youth=12,
+        participants_adults=3,
+        participants_elderly=0,
+        actual_cost=Decimal("200.00"),
+        novelty=2,
+        change=1,
+        usefulness=3,
+        continuation="ended",
+        what_did_not_work="Nobody came in the rain.",
+        lesson="Plan for rain",
+    )
+    running = make_idea("running")
+    services.grant_mark_paid(grant=running.grant, by=agent, paid_on=timezone.localdate())
+    make_idea("declined")
+    make_idea("submitted")
+    make_idea("draft")  # drafts never count
+    # Decision times of 2, 4 and 10 days for the three granted and the declined idea's 1 day.
+    for idea, days in ((cafe, 2), (walks, 4), (running, 10)):
+        Idea.objects.filter(pk=idea.pk).update(decided_at=idea.submitted_at + timedelta(days=days))
+    declined = Idea.objects.get(status="declined")
+    Idea.objects.filter(pk=declined.pk).update(decided_at=declined.submitted_at + timedelta(days=1))
+    return {"cafe": cafe, "walks": walks, "running": running}
+
+
+def test_every_figure_reconciles(known_set, district):
+    report = selectors.district_report(district=district)
+
+    assert dict(report["by_status"])["Reported"] == 2
+    assert dict(report["by_status"])["Running"] == 1
+    assert dict(report["by_status"])["Declined"] == 1
+    assert dict(report["by_status"])["Submitted"] == 1
+    assert report["pilot_count"] == 3
+    assert report["money"] == {
+        "granted": Decimal("1500.00"),
+        "paid": Decimal("500.00"),
+        "spent": Decimal("630.00"),
+    }
+    assert [count for _label, count in report["participants"]] == [30, 12, 3, 20]
+    assert report["participants_total"] == 65
+    assert report["decision_days"]["count"] == 4
+    assert report["decision_days"]["median"] == pytest.approx(3.0)  # 1, 2, 4, 10
+    assert report["decision_days"]["p90"] == pytest.approx(10.0)
+    assert report["ratings"]["count"] == 2
+    assert report["ratings"]["novelty"] == pytest.approx(3.0)
+    assert report["ratings"]["usefulness"] == pytest.approx(4.0)
+    network = report["network"]
+    assert dict(network["kinds"])["Association or NGO"] == 1
+    assert dict(network["kinds"])["Resident"] == 2
+    assert sorted(network["edges"]) == sorted(
+        [
+            ("Association or NGO", "Parish", 1),
+            ("Association or NGO", "City unit", 1),
+            ("Resident", "Parish", 1),
+        ]
+    )
+    assert network["cross_sector"] == 2
+    assert network["intergenerational"] == 2  # the café and the running pilot
+    continuation = dict(report["continuation"])
+    assert continuation["It should become a permanent service"] == 1
+    assert continuation["It has ended"] == 1
+    assert [row.idea for row in report["candidates"]] == [known_set["cafe"]]
+    assert [row.idea for row in report["failures"]] == [known_set["walks"]]
+    assert sorted(lesson.text for lesson in report["lessons"]) == ["Bake together", "Plan for rain"]
+
+
+def test_a_round_narrows_the_report(known_set, district, open_round):
+    other = factories.RoundFactory(districts=[district], name="Next year")
+    assert selectors.district_report(district=district, round_=other)["pilot_count"] == 0
+    assert selectors.district_report(district=district, round_=open_round)["pilot_count"] == 3
+
+
+def test_the_page_shows_the_report_and_its_round_switch(client, manager, known_set, district):
+    client.force_login(manager)
+    page = client.get(reverse("reports:district", args=[district.slug])).content.decode()
+    assert "Plan for rain" in page and "Nobody came in the rain." in page
+    assert "1500.00 €" in page and "630.00 €" in page
+    assert (
+        client.get(reverse("reports:district", args=[district.slug]) + "?round=nope").status_code
+        == 404
+    )
+
+
+def test_the_report_runs_the_same_queries_for_10_and_100_pilots(
+    client, manager, make_idea, resident, district
+):
+    def build(count: int) -> None:
+        for number in range(count):
+            reported(make_idea, resident, ages=["adults"], lesson=f"Lesson {number}")
+
+    def measured() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("reports:district", args=[district.slug])).status_code == 200
+        return len(captured)
+
+    client.force_login(manager)
+    build(10)
+    at_ten = measured()
+    build(90)
+    assert measured() == at_ten
