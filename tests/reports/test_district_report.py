@@ -52,6 +52,7 @@ def known_set(make_idea, resident, agent, district):
         usefulness=5,
         continuation="permanent",
         lesson="Bake together",
+        what_did_not_work="",
     )
     walks = reported(
         make_idea,
