@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from actors import roles
 from actors import services as actor_services
+from minipilot.spreadsheet import csv_response
 
 from . import selectors, services, spam
 from .forms import (
@@ -783,24 +784,9 @@ def grant_paid(request, grant_id: int):
     return redirect("grants:agent")
 
 
-def _spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @role_required(roles.can_view_dashboard)
 def payments_csv(request):
     """Every grant with its payment for the finance office, one row per grant."""
-    import csv
-
-    from django.http import StreamingHttpResponse
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
     header = [
         _("Grant"),
         _("Pilot"),
@@ -813,29 +799,33 @@ def payments_csv(request):
         _("Paid on"),
         _("Payment reference"),
     ]
+    grants = selectors.grants_for_finance(user=request.user).iterator(chunk_size=500)
+    rows = (
+        (
+            grant.pk,
+            grant.idea.title,
+            grant.idea.applicant.name,
+            grant.idea.district.name,
+            grant.round.name,
+            grant.amount,
+            grant.decided_at.date().isoformat(),
+            grant.get_payment_state_display(),
+            grant.paid_on.isoformat() if grant.paid_on else "",
+            grant.payment_reference,
+        )
+        for grant in grants
+    )
+    return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)
 
-    def rows():
-        yield writer.writerow(header)
-        for grant in selectors.grants_for_finance(user=request.user).iterator(chunk_size=500):
-            yield writer.writerow(
-                _spreadsheet_safe(value)
-                for value in (
-                    grant.pk,
-                    grant.idea.title,
-                    grant.idea.applicant.name,
-                    grant.idea.district.name,
-                    grant.round.name,
-                    grant.amount,
-                    grant.decided_at.date().isoformat(),
-                    grant.get_payment_state_display(),
-                    grant.paid_on.isoformat() if grant.paid_on else "",
-                    grant.payment_reference,
-                )
-            )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="minipilot-grants.csv"'
-    return response
+@login_required
+def my_notifications(request):
+    """Everything the app has sent the person, also what they switched off by email."""
+    return render(
+        request,
+        "grants/notifications.html",
+        {"notifications": selectors.notifications_of(user=request.user)},
+    )
 
 
 @role_required(roles.is_agent)
@@ -857,13 +847,3 @@ def agent_introduce(request, idea_id: int, actor_id: int):
             _("Introduced: the applicant and %(name)s both got an email.") % {"name": actor.name},
         )
     return redirect("grants:agent_idea", idea.pk)
-
-
-@login_required
-def my_notifications(request):
-    """Everything the app has sent the person, also what they switched off by email."""
-    return render(
-        request,
-        "grants/notifications.html",
-        {"notifications": selectors.notifications_of(user=request.user)},
-    )

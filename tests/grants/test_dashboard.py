@@ -166,7 +166,7 @@ def test_the_finance_csv_cannot_run_formulas(client, agent, resident, district, 
     )
     client.force_login(agent)
     response = client.get(reverse("grants:payments_csv"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "Grant"
     assert rows[1][1] == "'=HYPERLINK(1)"
     assert rows[1][5] == "500.00"
