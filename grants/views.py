@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from actors import roles
 from actors import services as actor_services
 from minipilot.spreadsheet import csv_response
+from reports import selectors as report_selectors
 
 from . import selectors, services, spam
 from .forms import (
@@ -80,7 +81,7 @@ def home(request):
         "grants/home.html",
         {
             "rounds": selectors.open_rounds(today=today),
-            "recent_pilots": selectors.granted_pilots()[:6],
+            "recent_pilots": report_selectors.showcase_pilots()[:6],
         },
     )
 

@@ -195,3 +195,85 @@ def public_pilots() -> QuerySet[Idea]:
 
 def public_pilot(*, idea_id: int) -> Idea:
     return granted_pilots().prefetch_related("closing_report__lessons").get(pk=idea_id)
+
+
+def showcase_pilots() -> QuerySet[Idea]:
+    """Closed pilots whose makers agreed to publish their story, cost and lessons."""
+    return (
+        Idea.objects.filter(status=Status.CLOSED, closing_report__publish=True)
+        .select_related("district", "applicant", "grant", "closing_report")
+        .order_by("-closing_report__submitted_at", "-id")
+    )
+
+
+def open_data_pilots() -> QuerySet[Idea]:
+    """Every granted pilot, for the open data: figures for all, words only where published."""
+    return (
+        Idea.objects.filter(status__in=GRANTED_STATUSES)
+        .select_related("district", "round", "applicant", "grant", "closing_report")
+        .prefetch_related("closing_report__lessons")
+        .order_by("id")
+    )
+
+
+OPEN_DATA_FIELDS = [
+    "id",
+    "district",
+    "round",
+    "applicant_kind",
+    "age_groups",
+    "starts_on",
+    "ends_on",
+    "status",
+    "grant_eur",
+    "grant_paid",
+    "decision_days",
+    "actual_cost_eur",
+    "participants_children",
+    "participants_youth",
+    "participants_adults",
+    "participants_elderly",
+    "novelty",
+    "change",
+    "usefulness",
+    "continuation",
+    "published",
+    "title",
+    "lessons",
+]
+
+
+def open_data_row(idea: Idea) -> dict:
+    """One pilot as open data: no names, emails or phone numbers; the title and lessons only
+    where the makers agreed to publish."""
+    report = getattr(idea, "closing_report", None)
+    grant = getattr(idea, "grant", None)
+    published = bool(report and report.publish)
+    decided = idea.decided_at and idea.submitted_at
+    return {
+        "id": idea.pk,
+        "district": idea.district.slug,
+        "round": idea.round.slug,
+        "applicant_kind": idea.applicant.kind,
+        "age_groups": list(idea.age_groups),
+        "starts_on": idea.starts_on.isoformat(),
+        "ends_on": idea.ends_on.isoformat(),
+        "status": idea.status,
+        "grant_eur": str(grant.amount) if grant else None,
+        "grant_paid": bool(grant and grant.payment_state == Grant.Payment.PAID),
+        "decision_days": round((idea.decided_at - idea.submitted_at).total_seconds() / 86400, 1)
+        if decided
+        else None,
+        "actual_cost_eur": str(report.actual_cost) if report else None,
+        "participants_children": report.participants_children if report else None,
+        "participants_youth": report.participants_youth if report else None,
+        "participants_adults": report.participants_adults if report else None,
+        "participants_elderly": report.participants_elderly if report else None,
+        "novelty": report.novelty if report else None,
+        "change": report.change if report else None,
+        "usefulness": report.usefulness if report else None,
+        "continuation": report.continuation if report else None,
+        "published": published,
+        "title": idea.title if published else None,
+        "lessons": [lesson.text for lesson in report.lessons.all()] if published else [],
+    }

@@ -7,6 +7,9 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.report_index, name="index"),
     path("reports/<slug:slug>/", views.district_report, name="district"),
+    path("reports/<slug:slug>/export.csv", views.district_export_csv, name="district_csv"),
+    path("open-data/pilots.json", views.open_data_json, name="open_data_json"),
+    path("open-data/pilots.csv", views.open_data_csv, name="open_data_csv"),
     path("pilots/", views.pilot_list, name="pilots"),
     path("pilots/<int:idea_id>/", views.pilot_detail, name="pilot"),
 ]

@@ -1,12 +1,16 @@
-from django.http import Http404
+import json
+
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from actors import roles
 from actors.models import District
-from grants.models import Idea
 from grants.views import role_required
+from minipilot.spreadsheet import csv_response
 
 from . import selectors
+from .filters import ShowcaseFilter
 
 
 @role_required(roles.can_view_reports)
@@ -36,12 +40,101 @@ def district_report(request, slug: str):
 
 
 def pilot_list(request):
-    return render(request, "reports/pilots.html", {"pilots": selectors.public_pilots()})
+    """The public showcase: closed pilots whose makers agreed to publish them."""
+    showcase = ShowcaseFilter(request.GET, queryset=selectors.showcase_pilots())
+    pilots = showcase.qs if showcase.is_valid() else selectors.showcase_pilots().none()
+    status = 200 if showcase.is_valid() else 400
+    return render(
+        request,
+        "reports/pilots.html",
+        {"pilots": pilots[:200], "showcase": showcase},
+        status=status,
+    )
 
 
 def pilot_detail(request, idea_id: int):
-    try:
-        pilot = selectors.public_pilot(idea_id=idea_id)
-    except Idea.DoesNotExist as error:
-        raise Http404 from error
+    pilot = (
+        selectors.showcase_pilots()
+        .prefetch_related("closing_report__lessons")
+        .filter(pk=idea_id)
+        .first()
+    )
+    if pilot is None:
+        raise Http404
     return render(request, "reports/pilot_detail.html", {"pilot": pilot})
+
+
+def open_data_json(request):
+    """All granted pilots as JSON, streamed row by row (constant memory at any size)."""
+
+    def chunks():
+        yield '{"licence": "CC BY 4.0", "schema": "docs/open-data.md", "pilots": ['
+        for number, idea in enumerate(selectors.open_data_pilots().iterator(chunk_size=500)):
+            yield ("," if number else "") + json.dumps(selectors.open_data_row(idea))
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_csv(request):
+    rows = (
+        [
+            "|".join(value) if isinstance(value, list) else value
+            for value in selectors.open_data_row(idea).values()
+        ]
+        for idea in selectors.open_data_pilots().iterator(chunk_size=500)
+    )
+    return csv_response(
+        filename="minipilot-pilots.csv", header=selectors.OPEN_DATA_FIELDS, rows=rows
+    )
+
+
+@role_required(roles.can_view_reports)
+def district_export_csv(request, slug: str):
+    """The district's pilots with their figures, for a spreadsheet, in the reader's language."""
+    district = get_object_or_404(District, slug=slug)
+    pilots = selectors.district_pilots(district=district).prefetch_related(
+        "closing_report__lessons"
+    )
+    header = [
+        _("Pilot"),
+        _("Applicant"),
+        _("Kind of applicant"),
+        _("Status"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Grant (€)"),
+        _("Actual cost (€)"),
+        _("Participants"),
+        _("Novelty"),
+        _("Change"),
+        _("Usefulness"),
+        _("Continuation"),
+        _("What did not work"),
+        _("Lessons"),
+    ]
+
+    def rows():
+        for idea in pilots.iterator(chunk_size=500):
+            report = getattr(idea, "closing_report", None)
+            yield [
+                idea.title,
+                idea.applicant.name if idea.applicant.kind != "resident" else "",
+                idea.applicant.get_kind_display(),
+                idea.get_status_display(),
+                idea.starts_on.isoformat(),
+                idea.ends_on.isoformat(),
+                idea.grant.amount if hasattr(idea, "grant") else "",
+                report.actual_cost if report else "",
+                report.participants_total if report else "",
+                report.novelty if report else "",
+                report.change if report else "",
+                report.usefulness if report else "",
+                report.get_continuation_display() if report else "",
+                report.what_did_not_work if report else "",
+                " | ".join(lesson.text for lesson in report.lessons.all()) if report else "",
+            ]
+
+    return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows())

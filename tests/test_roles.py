@@ -35,6 +35,9 @@ MATRIX = {
     "attachment": (LOGIN, 200, 403, 200, 200),
     "pilots": (200, 200, 200, 200, 200),
     "pilot": (200, 200, 200, 200, 200),
+    "district_csv": (LOGIN, 403, 403, 200, 200),
+    "open_data_json": (200, 200, 200, 200, 200),
+    "open_data_csv": (200, 200, 200, 200, 200),
 }
 ROLES = ("anonymous", "resident", "other_resident", "agent", "manager")
 
@@ -72,7 +75,10 @@ def pages(make_idea, district, resident):
         "invitation": reverse("actors:invitation", args=["no-such-token"]),
         "attachment": reverse("grants:attachment", args=[approved.pk, attachment.pk]),
         "pilots": reverse("reports:pilots"),
-        "pilot": reverse("reports:pilot", args=[approved.pk]),
+        "pilot": reverse("reports:pilot", args=[make_idea("closed").pk]),
+        "district_csv": reverse("reports:district_csv", args=[district.slug]),
+        "open_data_json": reverse("reports:open_data_json"),
+        "open_data_csv": reverse("reports:open_data_csv"),
     }
 
 

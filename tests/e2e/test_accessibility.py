@@ -58,6 +58,7 @@ def ideas(make_idea, resident, agent):
         "submitted": submitted,
         "approved": make_idea("approved", title="Lukupiiri"),
         "reported": make_idea("reported"),
+        "closed": make_idea("closed", title="Elämänkaarikahvila"),
     }
 
 
@@ -75,7 +76,7 @@ PAGES = {
     "agent enters an idea": ("agent", "/en/agent/ideas/new/", None),
     "log in": (None, "/en/accounts/login/", None),
     "pilots": (None, "/en/pilots/", None),
-    "pilot": (None, "/en/pilots/{id}/", "reported"),
+    "pilot": (None, "/en/pilots/{id}/", "closed"),
     "idea form, visitor": (None, "/en/ideas/new/", None),
     "idea form": ("resident", "/en/ideas/new/", None),
     "my pilots": ("resident", "/en/my/", None),
