@@ -277,3 +277,37 @@ def open_data_row(idea: Idea) -> dict:
         "title": idea.title if published else None,
         "lessons": [lesson.text for lesson in report.lessons.all()] if published else [],
     }
+
+
+def comparison(*, districts: list[District], round_: Round | None = None) -> list[dict]:
+    """The same figures for several districts, side by side."""
+    return [
+        {"district": district, "report": district_report(district=district, round_=round_)}
+        for district in districts
+    ]
+
+
+def rounds_over_time(*, district: District | None = None) -> list[dict]:
+    """Each round's figures, oldest first, for one district or all of them."""
+    rows = []
+    for round_ in Round.objects.order_by("opens_on", "id"):
+        ideas = Idea.objects.filter(round=round_).exclude(status=Status.DRAFT)
+        if district is not None:
+            ideas = ideas.filter(district=district)
+        granted = ideas.filter(status__in=GRANTED_STATUSES)
+        figures = granted.aggregate(
+            granted_eur=Sum("grant__amount"),
+            reports=Count("closing_report"),
+            usefulness=Avg("closing_report__usefulness"),
+        )
+        rows.append(
+            {
+                "round": round_,
+                "ideas": ideas.count(),
+                "pilots": granted.count(),
+                "granted_eur": figures["granted_eur"] or Decimal("0"),
+                "reports": figures["reports"],
+                "usefulness": figures["usefulness"],
+            }
+        )
+    return rows

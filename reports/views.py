@@ -19,6 +19,26 @@ def report_index(request):
 
 
 @role_required(roles.can_view_reports)
+def compare(request):
+    """Districts side by side on the same figures, and the rounds over time."""
+    all_districts = list(District.objects.order_by("name"))
+    chosen = [slug for slug in request.GET.getlist("district") if slug]
+    districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
+    if chosen and len(districts) != len(set(chosen)):
+        raise Http404
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "all_districts": all_districts,
+            "chosen": {district.slug for district in districts},
+            "columns": selectors.comparison(districts=districts),
+            "rounds": selectors.rounds_over_time(),
+        },
+    )
+
+
+@role_required(roles.can_view_reports)
 def district_report(request, slug: str):
     district = get_object_or_404(District, slug=slug)
     rounds = selectors.rounds_of(district=district)

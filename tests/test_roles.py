@@ -36,6 +36,7 @@ MATRIX = {
     "pilots": (200, 200, 200, 200, 200),
     "pilot": (200, 200, 200, 200, 200),
     "district_csv": (LOGIN, 403, 403, 200, 200),
+    "compare": (LOGIN, 403, 403, 200, 200),
     "open_data_json": (200, 200, 200, 200, 200),
     "open_data_csv": (200, 200, 200, 200, 200),
 }
@@ -77,6 +78,7 @@ def pages(make_idea, district, resident):
         "pilots": reverse("reports:pilots"),
         "pilot": reverse("reports:pilot", args=[make_idea("closed").pk]),
         "district_csv": reverse("reports:district_csv", args=[district.slug]),
+        "compare": reverse("reports:compare"),
         "open_data_json": reverse("reports:open_data_json"),
         "open_data_csv": reverse("reports:open_data_csv"),
     }
