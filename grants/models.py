@@ -299,6 +299,20 @@ class ClosingReport(models.Model):
         )
 
 
+class Theme(models.Model):
+    """A theme that groups lessons across pilots and districts, so a report reads as themes."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Lesson(models.Model):
     """One short statement of what was learned."""
 
@@ -307,6 +321,9 @@ class Lesson(models.Model):
     )
     text = models.CharField(_("lesson"), max_length=300)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="lessons", verbose_name=_("themes")
+    )
 
     class Meta:
         ordering = ["report", "position"]

@@ -26,6 +26,7 @@ from .models import (
     Message,
     Round,
     StatusChange,
+    Theme,
 )
 from .notifications import notify
 from .selectors import agents_of, idea_is_owned_by, round_for_district
@@ -575,6 +576,22 @@ def actor_introduce(*, idea: Idea, actor: Actor, by: User) -> Introduction:
             context={"introduction_id": introduction.pk},
         )
     return introduction
+
+
+@transaction.atomic
+def lesson_tag(
+    *, lesson: Lesson, by: User, theme: Theme | None = None, new_theme: str = ""
+) -> Theme:
+    """An agent puts a lesson under a theme, an existing one or a new one by name."""
+    if not roles.is_agent(by):
+        raise PermissionDenied
+    if theme is None:
+        name = new_theme.strip()[:100]
+        if not name:
+            raise ValidationError({"new_theme": _("Choose a theme or name a new one.")})
+        theme, _created = Theme.objects.get_or_create(name=name)
+    lesson.themes.add(theme)
+    return theme
 
 
 @transaction.atomic

@@ -176,12 +176,19 @@ def failures(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingReport]:
     )
 
 
-def lessons_of(reports: QuerySet[ClosingReport]) -> QuerySet[Lesson]:
-    return (
+def lessons_of(reports: QuerySet[ClosingReport]) -> list[tuple[str, list[Lesson]]]:
+    """The lessons grouped by theme, the largest theme first; untagged ones last."""
+    lessons = (
         Lesson.objects.filter(report__in=reports)
         .select_related("report__idea")
-        .order_by("-report__submitted_at", "position")[: LIST_LIMIT * 2]
+        .prefetch_related("themes")
+        .order_by("-report__submitted_at", "position")[: LIST_LIMIT * 4]
     )
+    groups: dict[str, list[Lesson]] = {}
+    for lesson in lessons:
+        for name in [theme.name for theme in lesson.themes.all()] or [""]:
+            groups.setdefault(name, []).append(lesson)
+    return sorted(groups.items(), key=lambda group: (group[0] == "", -len(group[1]), group[0]))
 
 
 def district_pilots(*, district: District, round_: Round | None = None) -> QuerySet[Idea]:

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.report_index, name="index"),
     path("reports/compare/", views.compare, name="compare"),
+    path("reports/themes/", views.themes, name="themes"),
     path("reports/<slug:slug>/", views.district_report, name="district"),
     path("reports/<slug:slug>/export.csv", views.district_export_csv, name="district_csv"),
     path("open-data/pilots.json", views.open_data_json, name="open_data_json"),

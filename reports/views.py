@@ -1,7 +1,10 @@
 import json
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from actors import roles
@@ -11,11 +14,47 @@ from minipilot.spreadsheet import csv_response
 
 from . import selectors
 from .filters import ShowcaseFilter
+from .themes import proposals as theme_proposals
 
 
 @role_required(roles.can_view_reports)
 def report_index(request):
     return render(request, "reports/index.html", {"districts": selectors.districts_overview()})
+
+
+@role_required(roles.can_view_reports)
+def themes(request):
+    """Lessons by theme, with proposed themes for the untagged ones; agents tag them."""
+    from grants import services
+    from grants.models import Lesson, Theme
+
+    if request.method == "POST":
+        if not roles.is_agent(request.user):
+            raise PermissionDenied
+        lesson = Lesson.objects.filter(pk=request.POST.get("lesson") or 0).first()
+        theme = Theme.objects.filter(pk=request.POST.get("theme") or 0).first()
+        if lesson is None:
+            raise Http404
+        try:
+            services.lesson_tag(
+                lesson=lesson,
+                by=request.user,
+                theme=theme,
+                new_theme=request.POST.get("new_theme", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The lesson is tagged."))
+        return redirect("reports:themes")
+    return render(
+        request,
+        "reports/themes.html",
+        {
+            "themes": Theme.objects.annotate(count=Count("lessons")).order_by("-count", "name"),
+            "proposals": theme_proposals(),
+        },
+    )
 
 
 @role_required(roles.can_view_reports)

@@ -37,6 +37,7 @@ MATRIX = {
     "pilot": (200, 200, 200, 200, 200),
     "district_csv": (LOGIN, 403, 403, 200, 200),
     "compare": (LOGIN, 403, 403, 200, 200),
+    "themes": (LOGIN, 403, 403, 200, 200),
     "open_data_json": (200, 200, 200, 200, 200),
     "open_data_csv": (200, 200, 200, 200, 200),
 }
@@ -79,6 +80,7 @@ def pages(make_idea, district, resident):
         "pilot": reverse("reports:pilot", args=[make_idea("closed").pk]),
         "district_csv": reverse("reports:district_csv", args=[district.slug]),
         "compare": reverse("reports:compare"),
+        "themes": reverse("reports:themes"),
         "open_data_json": reverse("reports:open_data_json"),
         "open_data_csv": reverse("reports:open_data_csv"),
     }

@@ -88,6 +88,8 @@ PAGES = {
     "agent idea, reported": ("agent", "/en/agent/ideas/{id}/", "reported"),
     "district report": ("manager", "/en/reports/iittala/", None),
     "district reports": ("manager", "/en/reports/", None),
+    "compare districts": ("manager", "/en/reports/compare/", None),
+    "themes of the lessons": ("agent", "/en/reports/themes/", None),
 }
 
 
