@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/themes/", views.themes, name="themes"),
     path("reports/<slug:slug>/", views.district_report, name="district"),
     path("reports/<slug:slug>/export.csv", views.district_export_csv, name="district_csv"),
+    path("reports/<slug:slug>/report.pdf", views.district_pdf, name="district_pdf"),
     path("open-data/pilots.json", views.open_data_json, name="open_data_json"),
     path("open-data/pilots.csv", views.open_data_csv, name="open_data_csv"),
     path("pilots/", views.pilot_list, name="pilots"),

@@ -3,8 +3,9 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from actors import roles
@@ -77,25 +78,39 @@ def compare(request):
     )
 
 
-@role_required(roles.can_view_reports)
-def district_report(request, slug: str):
+def _district_context(request, slug: str) -> dict:
     district = get_object_or_404(District, slug=slug)
     rounds = selectors.rounds_of(district=district)
     chosen = request.GET.get("round", "")
     round_ = rounds.filter(slug=chosen).first() if chosen else None
     if chosen and round_ is None:
         raise Http404
-    return render(
-        request,
-        "reports/district.html",
-        {
-            "district": district,
-            "rounds": rounds,
-            "round": round_,
-            "report": selectors.district_report(district=district, round_=round_),
-            "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
-        },
-    )
+    return {
+        "district": district,
+        "rounds": rounds,
+        "round": round_,
+        "report": selectors.district_report(district=district, round_=round_),
+        "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
+    }
+
+
+@role_required(roles.can_view_reports)
+def district_report(request, slug: str):
+    return render(request, "reports/district.html", _district_context(request, slug))
+
+
+@role_required(roles.can_view_reports)
+def district_pdf(request, slug: str):
+    """The district report as a PDF to bring to the committee meeting, in the reader's language."""
+    from weasyprint import HTML
+
+    context = _district_context(request, slug)
+    html = render_to_string("reports/district_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"minipilot-{context['district'].slug}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def pilot_list(request):

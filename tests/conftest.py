@@ -53,7 +53,19 @@ def _postgres_problem() -> str | None:
     return None
 
 
+@cache
+def _pdf_problem() -> str | None:
+    try:
+        from weasyprint import HTML
+
+        HTML(string="<p>x</p>").write_pdf()
+    except (ImportError, OSError) as error:  # the Pango libraries are missing
+        return f"WeasyPrint cannot render a PDF here ({error})"
+    return None
+
+
 REQUIREMENTS = {
+    "needs_pdf": _pdf_problem,
     "needs_redis": _redis_problem,
     "needs_browser": _browser_problem,
     "needs_postgres": _postgres_problem,
