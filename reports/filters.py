@@ -2,12 +2,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
-from grants.models import AgeGroup, Idea
+from grants.models import AgeGroup, Idea, Theme
 
 
 class ShowcaseFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.all(), to_field_name="slug"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), method="filter_theme"
     )
     age_group = django_filters.ChoiceFilter(
         label=_("Who benefits"), choices=AgeGroup.choices, method="filter_age_group"
@@ -16,6 +19,9 @@ class ShowcaseFilter(django_filters.FilterSet):
     class Meta:
         model = Idea
         fields: list[str] = []
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(closing_report__lessons__themes=value).distinct()
 
     def filter_age_group(self, queryset, name, value):
         return queryset.filter(age_groups__icontains=f'"{value}"')

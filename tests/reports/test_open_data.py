@@ -80,3 +80,13 @@ def test_the_district_csv_is_for_managers_and_safe_in_spreadsheets(
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "Pilot"
     assert rows[1][0].startswith("'=")
+
+
+def test_the_showcase_filters_by_theme(client, make_idea, resident, agent):
+    weather = closed(make_idea, resident, agent, publish=True, title="Rainy market")
+    closed(make_idea, resident, agent, publish=True, title="Sunny café")
+    theme = services.lesson_tag(
+        lesson=weather.closing_report.lessons.first(), by=agent, new_theme="Weather"
+    )
+    page = client.get(reverse("reports:pilots") + f"?theme={theme.pk}").content.decode()
+    assert "Rainy market" in page and "Sunny café" not in page
