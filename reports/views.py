@@ -3,7 +3,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from actors.models import District
 from grants.views import role_required
 from minipilot.spreadsheet import csv_response
 
-from . import selectors
+from . import exports, selectors
 from .filters import ShowcaseFilter
 from .themes import proposals as theme_proposals
 
@@ -169,46 +169,30 @@ def open_data_csv(request):
 def district_export_csv(request, slug: str):
     """The district's pilots with their figures, for a spreadsheet, in the reader's language."""
     district = get_object_or_404(District, slug=slug)
-    pilots = selectors.district_pilots(district=district).prefetch_related(
-        "closing_report__lessons"
-    )
-    header = [
-        _("Pilot"),
-        _("Applicant"),
-        _("Kind of applicant"),
-        _("Status"),
-        _("Starts on"),
-        _("Ends on"),
-        _("Grant (€)"),
-        _("Actual cost (€)"),
-        _("Participants"),
-        _("Novelty"),
-        _("Change"),
-        _("Usefulness"),
-        _("Continuation"),
-        _("What did not work"),
-        _("Lessons"),
-    ]
+    header, rows = exports.district_rows(district=district)
+    return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows)
 
-    def rows():
-        for idea in pilots.iterator(chunk_size=500):
-            report = getattr(idea, "closing_report", None)
-            yield [
-                idea.title,
-                idea.applicant.name if idea.applicant.kind != "resident" else "",
-                idea.applicant.get_kind_display(),
-                idea.get_status_display(),
-                idea.starts_on.isoformat(),
-                idea.ends_on.isoformat(),
-                idea.grant.amount if hasattr(idea, "grant") else "",
-                report.actual_cost if report else "",
-                report.participants_total if report else "",
-                report.novelty if report else "",
-                report.change if report else "",
-                report.usefulness if report else "",
-                report.get_continuation_display() if report else "",
-                report.what_did_not_work if report else "",
-                " | ".join(lesson.text for lesson in report.lessons.all()) if report else "",
-            ]
 
-    return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows())
+@role_required(roles.can_view_reports)
+def district_export_start(request, slug: str):
+    """Ask for the export as a file made in the background: for very large districts."""
+    if request.method != "POST":
+        raise Http404
+    district = get_object_or_404(District, slug=slug)
+    export = exports.export_request(district=district, by=request.user)
+    return redirect("reports:export", export.pk)
+
+
+@role_required(roles.can_view_reports)
+def export_status(request, export_id: int):
+    """The export's state; when ready, its download link (only for whoever asked for it)."""
+    from .models import Export
+
+    export = get_object_or_404(Export, pk=export_id, requested_by=request.user)
+    if request.GET.get("download") and export.state == Export.State.READY:
+        response = FileResponse(export.file.open("rb"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="minipilot-{export.district.slug}.csv"'
+        )
+        return response
+    return render(request, "reports/export.html", {"export": export})

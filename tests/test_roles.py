@@ -125,6 +125,8 @@ def test_every_named_page_of_the_app_is_in_the_matrix():
         "agent_return_report",
         "closing_report_autosave",
         "district_pdf",  # tested with its roles in tests/reports/test_pdf.py (needs Pango)
+        "district_export",
+        "export",  # one person's own export: tests/reports/test_exports.py
     }
     names = {pattern.name for pattern in [*grant_urls, *report_urls, *actor_urls]} - post_only
     aliases = {"index": "reports", "district": "district_report", "agent": "agent"}

@@ -1,0 +1,99 @@
+"""Exports of a district's pilots: streamed at once, or made as a file by a Celery task and
+offered for download when ready (for districts too large to wait for)."""
+
+import csv
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from actors.models import District, User
+from minipilot.spreadsheet import safe_cell
+
+from . import selectors
+from .models import Export
+
+
+def district_rows(*, district: District):
+    """The header and the (lazily read) rows of a district's export, in the active language."""
+    pilots = selectors.district_pilots(district=district).prefetch_related(
+        "closing_report__lessons"
+    )
+    header = [
+        _("Pilot"),
+        _("Applicant"),
+        _("Kind of applicant"),
+        _("Status"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Grant (€)"),
+        _("Actual cost (€)"),
+        _("Participants"),
+        _("Novelty"),
+        _("Change"),
+        _("Usefulness"),
+        _("Continuation"),
+        _("What did not work"),
+        _("Lessons"),
+    ]
+
+    def rows():
+        for idea in pilots.iterator(chunk_size=500):
+            report = getattr(idea, "closing_report", None)
+            yield [
+                idea.title,
+                idea.applicant.name if idea.applicant.kind != "resident" else "",
+                idea.applicant.get_kind_display(),
+                idea.get_status_display(),
+                idea.starts_on.isoformat(),
+                idea.ends_on.isoformat(),
+                idea.grant.amount if hasattr(idea, "grant") else "",
+                report.actual_cost if report else "",
+                report.participants_total if report else "",
+                report.novelty if report else "",
+                report.change if report else "",
+                report.usefulness if report else "",
+                report.get_continuation_display() if report else "",
+                report.what_did_not_work if report else "",
+                " | ".join(lesson.text for lesson in report.lessons.all()) if report else "",
+            ]
+
+    return header, rows()
+
+
+@transaction.atomic
+def export_request(*, district: District, by: User) -> Export:
+    from . import tasks
+
+    export = Export.objects.create(
+        district=district, requested_by=by, language=translation.get_language() or "fi"
+    )
+    transaction.on_commit(lambda: tasks.make_export.delay(export.pk))
+    return export
+
+
+def export_make(*, export_id: int) -> Export:
+    """Write the export's file; the rows are read in chunks, the file written as it goes."""
+    export = Export.objects.select_related("district").get(pk=export_id)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    count = 0
+    with translation.override(export.language):
+        header, rows = district_rows(district=export.district)
+        writer.writerow([safe_cell(cell) for cell in header])
+        for row in rows:
+            writer.writerow([safe_cell(cell) for cell in row])
+            count += 1
+    export.file.save(
+        f"minipilot-{export.district.slug}-{export.pk}.csv",
+        ContentFile(buffer.getvalue().encode("utf-8")),
+        save=False,
+    )
+    export.rows = count
+    export.state = Export.State.READY
+    export.finished_at = timezone.now()
+    export.save()
+    return export

@@ -1,0 +1,37 @@
+"""A large export is made by a Celery task and offered for download when ready."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from reports.models import Export
+
+
+def test_a_large_export_is_made_in_the_background_and_downloaded(
+    client, manager, agent, make_idea, district, django_capture_on_commit_callbacks
+):
+    make_idea("closed", title="=1+1")
+    make_idea("approved", title="Torstaitreffit")
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:district_export", args=[district.slug]))
+    export = Export.objects.get()
+    assert response.url == reverse("reports:export", args=[export.pk])
+    assert (export.state, export.rows) == ("ready", 2)
+
+    page = client.get(reverse("reports:export", args=[export.pk]))
+    assert "Download the CSV" in page.content.decode()
+    download = client.get(reverse("reports:export", args=[export.pk]) + "?download=1")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "Pilot"
+    assert sorted(row[0] for row in rows[1:]) == ["'=1+1", "Torstaitreffit"]
+
+    client.force_login(agent)  # another person's export is not theirs to see
+    assert client.get(reverse("reports:export", args=[export.pk])).status_code == 404
+
+
+def test_residents_cannot_export(client, resident, district):
+    client.force_login(resident)
+    assert client.post(reverse("reports:district_export", args=[district.slug])).status_code == 403
+    assert not Export.objects.exists()
