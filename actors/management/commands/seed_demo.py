@@ -72,6 +72,8 @@ class Command(BaseCommand):
             amount=Decimal("500.00"),
             partners_text="Iittalan seurakunta, Iittalan koulu",
         )
+        parish = self._organisation("Iittalan seurakunta", Actor.Kind.PARISH, iittala, members=[])
+        cafe.partners.add(parish, school)
         services.idea_submit(idea=cafe, by=resident)
         services.idea_approve(idea=cafe, by=agent)
         services.idea_start(idea=cafe)
