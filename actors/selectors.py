@@ -41,3 +41,52 @@ def pending_invitation(*, token: str) -> Invitation | None:
         .select_related("actor", "invited_by")
         .first()
     )
+
+
+def personal_data(*, user: User) -> dict:
+    """Everything Minipilot holds about a person, for their own download (GDPR, article 15)."""
+    from grants.models import Idea, Message, Notification
+
+    ideas = Idea.objects.filter(created_by=user).select_related("district", "round")
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.full_name,
+            "phone": user.phone,
+            "language": user.language,
+            "optional_email": user.optional_email,
+            "joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "actors": [
+            {"name": actor.name, "kind": actor.kind, "business_id": actor.business_id}
+            for actor in actors_of_user(user=user)
+        ],
+        "ideas": [
+            {
+                "id": idea.pk,
+                "title": idea.title,
+                "need": idea.need,
+                "plan": idea.plan,
+                "district": idea.district.name,
+                "round": idea.round.name,
+                "status": idea.status,
+                "amount": str(idea.amount),
+                "created": idea.created_at.isoformat(),
+            }
+            for idea in ideas
+        ],
+        "messages": [
+            {"idea": message.idea_id, "body": message.body, "sent": message.created_at.isoformat()}
+            for message in Message.objects.filter(author=user, internal=False)
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "idea": n.idea_id,
+                "state": n.state,
+                "created": n.created_at.isoformat(),
+            }
+            for n in Notification.objects.filter(recipient=user)
+        ],
+    }

@@ -125,3 +125,15 @@ def invitation(request, token: str):
     if valid is None:
         return render(request, "actors/invitation.html", {"invalid": True}, status=404)
     return render(request, "actors/invitation.html", {"invitation": valid})
+
+
+@login_required
+def data_export(request):
+    """A person's own data as JSON, to keep or to take elsewhere."""
+    from django.http import JsonResponse
+
+    response = JsonResponse(
+        selectors.personal_data(user=request.user), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="minipilot-my-data.json"'
+    return response

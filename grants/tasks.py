@@ -37,6 +37,9 @@ def sweep_pending_notifications() -> dict[str, int]:
 @shared_task(soft_time_limit=300, time_limit=360)
 def sweep_pilots() -> dict[str, int]:
     """Status changes that follow from the calendar, and the reminders to makers and agents."""
+    from minipilot.health import record_worker_heartbeat
+
+    record_worker_heartbeat()
     return reminders.sweep(today=timezone.localdate())
 
 

@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from actors import views as actor_views
 from grants import views as grant_views
+from minipilot.health import healthz
 
 urlpatterns = [
     path("i18n/setlang/", actor_views.set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -29,6 +29,7 @@ MATRIX = {
     "reports": (LOGIN, 403, 403, 200, 200),
     "district_report": (LOGIN, 403, 403, 200, 200),
     "profile": (LOGIN, 200, 200, 200, 200),
+    "data_export": (LOGIN, 200, 200, 200, 200),
     "organisations": (LOGIN, 200, 200, 200, 200),
     "organisation": (LOGIN, 200, 403, 200, 200),
     "invitation": (LOGIN, 404, 404, 404, 404),  # an unknown token
@@ -72,6 +73,7 @@ def pages(make_idea, district, resident):
         "reports": reverse("reports:index"),
         "district_report": reverse("reports:district", args=[district.slug]),
         "profile": reverse("actors:profile"),
+        "data_export": reverse("actors:data_export"),
         "organisations": reverse("actors:organisations"),
         "organisation": reverse("actors:organisation", args=[organisation.pk]),
         "invitation": reverse("actors:invitation", args=["no-such-token"]),

@@ -1,0 +1,48 @@
+"""`/healthz`: the database, the broker and the worker, as JSON; 200 when the app can serve, else
+503. The worker counts as alive when its minute sweep ran in the last few minutes."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+
+WORKER_HEARTBEAT_KEY = "health:worker-heartbeat"
+WORKER_STALE_SECONDS = 180
+
+
+def record_worker_heartbeat() -> None:
+    cache.set(WORKER_HEARTBEAT_KEY, timezone.now().timestamp(), timeout=None)
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _broker() -> str:
+    from minipilot.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+def _worker() -> str:
+    seen = cache.get(WORKER_HEARTBEAT_KEY)
+    if seen is None:
+        return "unknown"
+    age = timezone.now().timestamp() - float(seen)
+    return "ok" if age < WORKER_STALE_SECONDS else f"silent for {int(age)} s"
+
+
+def healthz(request):
+    report = {}
+    healthy = True
+    for name, check in (("database", _database), ("broker", _broker), ("worker", _worker)):
+        try:
+            report[name] = check()
+        except Exception as error:  # any failure is a finding, reported, not raised
+            report[name] = f"error: {error.__class__.__name__}"
+            healthy = healthy and name == "worker"
+    return JsonResponse(report, status=200 if healthy else 503)
