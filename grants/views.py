@@ -69,6 +69,21 @@ def _add_service_errors(form, error: ValidationError | WorkflowError) -> None:
         form.add_error(None, error.messages)
 
 
+def _error_text(error: ValidationError | WorkflowError) -> str:
+    return getattr(error, "message", None) or " ".join(error.messages)
+
+
+def _agent_action(request, idea: Idea, call, *, success: str, then: str = "grants:agent"):
+    """Run one agent action on an idea: a refusal goes back to the idea page with its reason."""
+    try:
+        call()
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return redirect("grants:agent_idea", idea.pk)
+    messages.success(request, success)
+    return redirect(then, idea.pk) if then == "grants:agent_idea" else redirect(then)
+
+
 def _posted(request):
     """The submitted data, also when it is empty, so an empty form shows its errors."""
     return request.POST if request.method == "POST" else None
@@ -361,7 +376,7 @@ def idea_action(request, idea_id: int, action: str):
         else:
             raise Http404
     except (WorkflowError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        messages.error(request, _error_text(error))
         return _render_idea_page(
             request, _load_idea(idea_id), is_owner=True, answer_form=answer_form, status=409
         )
@@ -428,15 +443,13 @@ def closing_report_autosave(request, idea_id: int):
 @require_POST
 def agent_return_report(request, idea_id: int):
     idea = _load_idea(idea_id)
-    try:
-        services.closing_report_return(
-            idea=idea, by=request.user, question=request.POST.get("question", "")[:2000]
-        )
-    except (WorkflowError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
-        return redirect("grants:agent_idea", idea.pk)
-    messages.success(request, _("The report went back to its makers with your question."))
-    return redirect("grants:agent")
+    question = request.POST.get("question", "")[:2000]
+    return _agent_action(
+        request,
+        idea,
+        lambda: services.closing_report_return(idea=idea, by=request.user, question=question),
+        success=_("The report went back to its makers with your question."),
+    )
 
 
 QUEUE_PAGE_SIZE = 25
@@ -535,13 +548,12 @@ def _decide(*, idea: Idea, user, data: dict) -> None:
 @require_POST
 def agent_close(request, idea_id: int):
     idea = _load_idea(idea_id)
-    try:
-        services.idea_close(idea=idea, by=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-        return redirect("grants:agent_idea", idea.pk)
-    messages.success(request, _("The pilot is closed."))
-    return redirect("grants:agent")
+    return _agent_action(
+        request,
+        idea,
+        lambda: services.idea_close(idea=idea, by=request.user),
+        success=_("The pilot is closed."),
+    )
 
 
 @require_POST
@@ -583,13 +595,12 @@ def idea_messages(request, idea_id: int):
 @require_POST
 def agent_release(request, idea_id: int):
     idea = _load_idea(idea_id)
-    try:
-        services.idea_release(idea=idea, by=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The idea joined the queue and the applicant was told."))
-    return redirect("grants:agent")
+    return _agent_action(
+        request,
+        idea,
+        lambda: services.idea_release(idea=idea, by=request.user),
+        success=_("The idea joined the queue and the applicant was told."),
+    )
 
 
 @role_required(roles.is_agent)
@@ -742,8 +753,7 @@ def agent_bulk_approve(request):
     except (WorkflowError, ValidationError) as error:
         messages.error(
             request,
-            _("Nothing was approved: %(reason)s")
-            % {"reason": getattr(error, "message", None) or " ".join(error.messages)},
+            _("Nothing was approved: %(reason)s") % {"reason": _error_text(error)},
         )
         return redirect("grants:agent")
     messages.success(
@@ -838,13 +848,11 @@ def agent_introduce(request, idea_id: int, actor_id: int):
     actor = Actor.objects.filter(pk=actor_id).first()
     if actor is None:
         raise Http404
-    try:
-        services.actor_introduce(idea=idea, actor=actor, by=request.user)
-    except (WorkflowError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Introduced: the applicant and %(name)s both got an email.") % {"name": actor.name},
-        )
-    return redirect("grants:agent_idea", idea.pk)
+    return _agent_action(
+        request,
+        idea,
+        lambda: services.actor_introduce(idea=idea, actor=actor, by=request.user),
+        success=_("Introduced: the applicant and %(name)s both got an email.")
+        % {"name": actor.name},
+        then="grants:agent_idea",
+    )
