@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.urls import include, path
 from actors import views as actor_views
 from grants import views as grant_views
 from minipilot.health import healthz
+
+# The admin logs in through allauth, so its second factor (minipilot.mfa) applies there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/setlang/", actor_views.set_language, name="set_language"),

@@ -106,6 +106,15 @@ def _language_changed(*, setting, **kwargs):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts and used authenticator codes live in the cache: each test starts
+    without those of the tests before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Assertions read English text unless a test asks for another language."""
     settings.LANGUAGE_CODE = "en"

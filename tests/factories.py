@@ -1,7 +1,11 @@
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -28,7 +32,33 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class AgentFactory(UserFactory):
+# The authenticator app secret (base32) of every privileged test user: totp_code() computes the
+# code such an app would show now.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_totp(user: User, secret: str = TOTP_SECRET) -> None:
+    """Activate an authenticator app for the user, as allauth does after its setup page."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+
+
+def totp_code(secret: str = TOTP_SECRET, *, at: float | None = None) -> str:
+    counter = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class _PrivilegedFactory(UserFactory):
+    """Agents, managers and staff must have an authenticator app (minipilot.mfa); pass mfa=False
+    for one who has not set it up yet."""
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            give_totp(self)
+
+
+class AgentFactory(_PrivilegedFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create:
@@ -36,12 +66,16 @@ class AgentFactory(UserFactory):
             self.groups.add(Group.objects.get(name=AGENT_GROUP))
 
 
-class ManagerFactory(UserFactory):
+class ManagerFactory(_PrivilegedFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create:
             ensure_roles()
             self.groups.add(Group.objects.get(name=MANAGER_GROUP))
+
+
+class StaffFactory(_PrivilegedFactory):
+    is_staff = True
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from minipilot.observability import init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -61,9 +65,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "actors.middleware.UserLanguageMiddleware",
+    "minipilot.mfa.RequireMFAMiddleware",
 ]
+
+# Content Security Policy: scripts, styles and fonts only from our own static files; no inline
+# script, no inline style, no eval. htmx is told not to inject its indicator <style> (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "minipilot.urls"
 WSGI_APPLICATION = "minipilot.wsgi.application"
@@ -116,6 +139,25 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+# Throttled logins (counted in the cache below): five wrong passwords for one address lock that
+# address for five minutes, twenty failures from one IP lock that IP. Correct passwords are
+# refused too while locked. Wrong authenticator codes count as failed logins as well.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/5m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reauthenticate": "10/m/user",
+}
+# A login code can be tried this many times, then a new one must be asked for.
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted, so the
+# rate limits count the visitor's address and not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+
+# Multi-factor authentication: an authenticator app (TOTP) with recovery codes. Resident agents,
+# city managers and staff must set it up (minipilot.mfa.RequireMFAMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Minipilot")
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -211,9 +253,8 @@ SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT = int(
     os.environ.get("SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT", "5")
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# LOG_FORMAT=json: one JSON object per line; otherwise human-readable lines.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))
+
+# Error reporting, only when SENTRY_DSN is set (SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE).
+init_sentry()

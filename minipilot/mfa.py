@@ -1,0 +1,77 @@
+"""Multi-factor authentication for the people who can see or decide more than their own pilots.
+
+Resident agents, city managers, staff and superusers must have an authenticator app (TOTP).
+Until they have one, every page sends them to allauth's page that sets it up; once they have one,
+allauth asks for its code at every login. The Django admin's own login form is replaced by
+allauth's (minipilot/urls.py), so the admin is behind the same second factor.
+"""
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from actors.roles import VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS
+
+# Pages a person without an authenticator may still open: setting it up needs them.
+EXEMPT_URL_NAMES = {"set_language", "healthz", "javascript-catalog"}
+EXEMPT_PATH_PREFIXES = ("/static/", "/media/", "/i18n/", "/healthz")
+
+
+def requires_mfa(user) -> bool:
+    """Privileged roles: what they can see or decide reaches beyond their own pilots."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user.has_perm(VIEW_AGENT_DASHBOARD)
+        or user.has_perm(VIEW_DISTRICT_REPORTS)
+    )
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _exempt(request, view_func) -> bool:
+    if request.path.startswith(EXEMPT_PATH_PREFIXES):
+        return True
+    match = request.resolver_match
+    if match is not None and match.url_name in EXEMPT_URL_NAMES:
+        return True
+    # allauth's own pages: login, logout, reauthentication and the MFA pages themselves.
+    module = getattr(view_func, "__module__", "") or ""
+    return module.startswith("allauth.")
+
+
+class RequireMFAMiddleware:
+    """Send a privileged person without an authenticator app to set one up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not requires_mfa(user) or _exempt(request, view_func):
+            return None
+        if has_totp(user):
+            return None
+        target = reverse("mfa_activate_totp")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        messages.warning(
+            request,
+            _(
+                "Your role lets you see other people's pilots, so your account needs a second "
+                "step at login. Set up an authenticator app to continue."
+            ),
+        )
+        return redirect(target)
