@@ -2,12 +2,15 @@
 or too many ideas in an hour from one address or one account. A suspect is not refused: it
 waits in the moderation list for the resident agent."""
 
+import logging
 import secrets
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 SALT = "grants.idea-form-started"
 HOUR = 60 * 60
@@ -37,12 +40,18 @@ def _filled_too_fast(token: str) -> bool:
 
 
 def _count(key: str) -> int:
-    cache.add(key, 0, timeout=HOUR)
+    """This hour's count for the key, or 0 when the cache (Redis) is down: a submission is
+    then saved without the rate limit rather than lost."""
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=HOUR)
-        return 1
+        cache.add(key, 0, timeout=HOUR)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=HOUR)
+            return 1
+    except Exception:  # the cache's connection errors differ by backend
+        logger.warning("Cannot count submissions for the rate limit: the cache is unavailable")
+        return 0
 
 
 def suspicion(*, honeypot: str, started_token: str, ip_address: str | None, user_id) -> str:

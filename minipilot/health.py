@@ -20,11 +20,28 @@ def _database() -> str:
     return "ok"
 
 
+BROKER_TIMEOUT_SECONDS = 2
+
+
 def _broker() -> str:
+    """Connect and, for Redis, ask for an answer: a broker that accepts the connection but does
+    not answer (stopped, overloaded) fails within the timeout instead of holding the request."""
     from minipilot.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    }
+    with app.connection_for_write(
+        transport_options=options, connect_timeout=BROKER_TIMEOUT_SECONDS
+    ) as conn:
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+        )
+        client = getattr(conn.default_channel, "client", None)
+        if client is not None:
+            client.ping()
     return "ok"
 
 

@@ -1,0 +1,150 @@
+"""A real Redis, then the same Redis frozen and stopped: /healthz tells, promptly, and the site
+still serves its pages and takes ideas.
+
+The broker and the cache both point at a temporary `redis-server` of this test, as they point at
+the one Redis in production (minipilot/settings/base.py).
+"""
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from grants.models import Idea
+from minipilot.celery import app
+from tests import factories
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+PROMPT_SECONDS = 8  # the broker's and the cache's 2 s timeouts, with room for a slow machine
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(port: int, process) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.fixture
+def temporary_redis():
+    port = _free_port()
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--save", "", "--appendonly", "no"]
+        + ["--daemonize", "no", "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port, process)
+        yield process, f"redis://127.0.0.1:{port}/0"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGCONT)
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def site_on(temporary_redis):
+    """The broker of the Celery app and Django's cache on the temporary Redis, restored after."""
+    process, url = temporary_redis
+    previous = (app.conf.broker_url, app.conf.broker_transport_options)
+    redis_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    try:
+        with override_settings(CACHES=redis_cache):
+            yield process
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = previous
+
+
+def _health(client):
+    started = time.monotonic()
+    response = client.get("/healthz")
+    return response, time.monotonic() - started
+
+
+def _site_serves(client, user) -> None:
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("grants:idea_new")).status_code == 200
+    # An idea sent while Redis is away is saved; its messages wait for the broker.
+    client.force_login(user)
+    form = client.get(reverse("grants:idea_new")).context["form"]
+    fields = factories.idea_fields(title="Sent while Redis was away")
+    data = {
+        "title": fields["title"],
+        "need": fields["need"],
+        "plan": fields["plan"],
+        "age_groups": fields["age_groups"],
+        "district": form.fields["district"].queryset.first().pk,
+        "starts_on": fields["starts_on"].isoformat(),
+        "ends_on": fields["ends_on"].isoformat(),
+        "amount": "500.00",
+        "started": form.fields["started"].initial,
+    }
+    response = client.post(reverse("grants:idea_new"), data)
+    assert response.status_code == 302, response.content[:2000]
+    assert Idea.objects.filter(title="Sent while Redis was away").exists()
+    Idea.objects.filter(title="Sent while Redis was away").delete()
+    client.logout()
+
+
+@pytest.mark.needs_redis
+def test_health_names_redis_down_promptly_and_the_site_still_serves(
+    client, open_round, resident, site_on
+):
+    process = site_on
+    client.raise_request_exception = False
+    response, _ = _health(client)
+    assert response.status_code == 200, response.content
+    assert response.json()["broker"] == "ok"
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1  # the cache really is this Redis
+
+    # Frozen: it accepts connections and never answers (a hung or swapped-out server).
+    process.send_signal(signal.SIGSTOP)
+    response, took = _health(client)
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+    assert response.json()["database"] == "ok"
+    assert took < PROMPT_SECONDS, f"/healthz took {took:.1f} s with Redis frozen"
+
+    # Stopped.
+    process.send_signal(signal.SIGCONT)
+    process.terminate()
+    process.wait(timeout=10)
+    response, took = _health(client)
+    assert response.status_code == 503
+    report = response.json()
+    assert report["broker"].startswith("error"), report
+    assert report["database"] == "ok"
+    assert took < PROMPT_SECONDS, f"/healthz took {took:.1f} s with Redis stopped"
+
+    _site_serves(client, resident)
