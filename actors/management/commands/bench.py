@@ -1,0 +1,198 @@
+"""`manage.py bench --sizes 1000,100000`: the benchmark table of docs/benchmarks.md.
+
+For each size it uses its own database (made and seeded with seed_scale on first use, reused
+after), measures every page in a separate process under minipilot.settings.bench, and prints the
+figures with the ratio to the floor, the ratio between the largest and the smallest size and
+whether each target is met.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+BENCH_SETTINGS = "minipilot.settings.bench"
+SIZE_RATIO_TARGET = 1.5
+FLOOR_RATIO_TARGET = 5.0
+REPORT_TARGET_MS = 300.0
+SWEEP_TARGET_MS = 5000.0
+MEMORY_TARGET_MB = 100.0
+FLOOR_PAGES = {"agent queue", "agent queue, filtered", "agent's idea page"}
+REPORT_PAGES = {"district report", "comparison"}
+
+
+def database_url_for(base: str, size: int) -> str:
+    """The benchmark database of one size beside the configured one."""
+    parts = urlsplit(base)
+    if parts.scheme.startswith("postgres"):
+        name = parts.path.lstrip("/") or "minipilot"
+        return urlunsplit(parts._replace(path=f"/{name}_bench_{size}"))
+    if parts.scheme == "sqlite":
+        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path.lstrip("/"))
+        folder = path.parent if parts.path else Path(settings.BASE_DIR)
+        return f"sqlite:///{(folder / f'bench_{size}.sqlite3').resolve()}"
+    raise CommandError(f"Unsupported database for benchmarks: {parts.scheme}")
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    connection = psycopg2.connect(server)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+
+
+class Command(BaseCommand):
+    help = "Measure every page at each data size and print the benchmark table."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="1000,100000", help="Pilots, comma separated.")
+        parser.add_argument("--districts", type=int, default=50)
+        parser.add_argument("--repeat", type=int, default=30, help="Requests per page.")
+        parser.add_argument("--due", type=int, default=1000, help="Rows due for the sweep.")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--json", dest="json_path", help="Also write the figures here.")
+        # Steps run in the process of one size (with its DATABASE_URL).
+        parser.add_argument("--prepare", type=int, help=argparse_hidden())
+        parser.add_argument("--measure", help=argparse_hidden())
+
+    def handle(self, *args, **options):
+        if options["prepare"]:
+            return self._prepare(options["prepare"], options["districts"], options["seed"])
+        if options["measure"]:
+            return self._measure(options["measure"], options["repeat"], options["due"])
+        sizes = sorted(int(size) for size in options["sizes"].split(",") if size.strip())
+        if not sizes or min(sizes) < 10:
+            raise CommandError("--sizes needs sizes of at least 10 pilots.")
+        base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+        base = base or f"sqlite:///{Path(settings.BASE_DIR) / 'db.sqlite3'}"
+        figures = {}
+        for size in sizes:
+            url = database_url_for(base, size)
+            self.stdout.write(f"{size} pilots on {urlsplit(url).scheme} …")
+            figures[size] = self._run_size(url, size, options)
+        self._print(figures)
+        if options["json_path"]:
+            Path(options["json_path"]).write_text(json.dumps(figures, indent=2, default=str))
+
+    def _run_size(self, url: str, size: int, options) -> dict:
+        if url.startswith("postgres"):
+            _create_postgres_database(url)
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            steps = [
+                ["migrate", "--noinput", "-v0"],
+                ["bench", "--prepare", str(size), "--districts", str(options["districts"])]
+                + ["--seed", str(options["seed"])],
+                ["bench", "--measure", out.name, "--repeat", str(options["repeat"])]
+                + ["--due", str(options["due"])],
+            ]
+            for step in steps:
+                done = subprocess.run(manage + step, env=env, check=False)  # noqa: S603
+                if done.returncode:
+                    raise CommandError(f"bench step failed: {' '.join(step)}")
+            return json.loads(Path(out.name).read_text())
+
+    def _prepare(self, size: int, districts: int, seed: int) -> None:
+        from actors.models import District
+        from grants.models import Idea
+        from minipilot import scale
+
+        if Idea.objects.count() == size and District.objects.count() == districts:
+            self.stdout.write(f"  reusing the seeded {size} pilots")
+            return
+        self.stdout.write(f"  seeding {size} pilots in {districts} districts")
+        scale.flush_domain_data()
+        scale.seed(pilots=size, districts=districts, seed=seed)
+
+    def _measure(self, path: str, repeat: int, due: int) -> None:
+        from minipilot import bench
+
+        if settings.ROOT_URLCONF != "minipilot.bench_urls":
+            raise CommandError(f"Run with DJANGO_SETTINGS_MODULE={BENCH_SETTINGS}.")
+        Path(path).write_text(json.dumps(bench.measure(repeat=repeat, due=due), default=str))
+
+    def _print(self, figures: dict) -> None:
+        write = self.stdout.write
+        sizes = sorted(figures)
+        for size in sizes:
+            data = figures[size]
+            write("")
+            write(f"## {data['pilots']} pilots in {data['districts']} districts")
+            write("")
+            write("| Page | As | p50 ms | p95 ms | Queries | Floor p95 ms | × floor |")
+            write("|---|---|---:|---:|---:|---:|---:|")
+            for page in data["pages"]:
+                write(
+                    f"| {page['name']} | {page['persona']} | {page['p50_ms']:.1f} "
+                    f"| {page['p95_ms']:.1f} | {page['queries']} | {page['floor_p95_ms']:.1f} "
+                    f"| {page['ratio']:.1f} |"
+                )
+            sweep = data["sweep"]
+            write(
+                f"| reminder sweep, {sweep['due']} due | system | {sweep['p50_ms']:.1f} "
+                f"| {sweep['p95_ms']:.1f} | {sweep['queries']} | | |"
+            )
+            for name, memory in data["memory"].items():
+                write(
+                    f"| {name}: {memory['bytes'] / 1e6:.1f} MB streamed "
+                    f"| peak memory {memory['peak_mb']:.1f} MB | | | | | |"
+                )
+        if len(sizes) < 2:
+            return
+        small, large = figures[sizes[0]], figures[sizes[-1]]
+        write("")
+        write(f"## Targets: {large['pilots']} against {small['pilots']} pilots")
+        write("")
+        write("| Page | p95 ratio | Queries | × floor | Target met |")
+        write("|---|---:|---|---:|---|")
+        failures = 0
+        for before, after in zip(small["pages"], large["pages"], strict=True):
+            size_ratio = after["p95_ms"] / before["p95_ms"]
+            checks = [size_ratio <= SIZE_RATIO_TARGET, after["queries"] == before["queries"]]
+            if after["name"] in FLOOR_PAGES:
+                checks.append(after["ratio"] <= FLOOR_RATIO_TARGET)
+            if after["name"] in REPORT_PAGES:
+                checks.append(after["p95_ms"] < REPORT_TARGET_MS)
+            met = all(checks)
+            failures += not met
+            write(
+                f"| {after['name']} | {size_ratio:.2f} | {before['queries']} → "
+                f"{after['queries']} | {after['ratio']:.1f} | {'yes' if met else 'NO'} |"
+            )
+        sweep = large["sweep"]
+        met = sweep["p95_ms"] < SWEEP_TARGET_MS
+        failures += not met
+        write(
+            f"| reminder sweep, {sweep['due']} due of {large['pilots']} | "
+            f"{sweep['p95_ms']:.0f} ms | {sweep['queries']} | | {'yes' if met else 'NO'} |"
+        )
+        for name, memory in large["memory"].items():
+            met = memory["peak_mb"] < MEMORY_TARGET_MB
+            failures += not met
+            write(f"| {name} | {memory['peak_mb']:.1f} MB peak | | | {'yes' if met else 'NO'} |")
+        write("")
+        write(f"Targets not met: {failures}")
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS

@@ -1,0 +1,289 @@
+"""Measurements for `manage.py bench`: server time and queries of each page at one data size.
+
+Each page is requested in process through Django's test client, on the real database, after two
+warm-up requests; the time is the whole request through middleware, view, queries and template.
+Beside each page the floor is measured the same way: a bare view rendering the base template for
+the same person, so the figures read as a ratio that holds on any machine.
+"""
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actors.models import District, User
+from actors.roles import AGENT_GROUP, MANAGER_GROUP
+from grants import reminders, spam
+from grants.models import Idea, Notification
+from grants.workflow import Status
+
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - benchmark accounts only
+
+
+@dataclass
+class Result:
+    name: str
+    persona: str
+    p50_ms: float
+    p95_ms: float
+    queries: int
+    status: int
+    floor_p95_ms: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.p95_ms / self.floor_p95_ms if self.floor_p95_ms else None
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def _with_second_factor(user: User) -> None:
+    """Agents and managers must have a second factor; benchmark accounts get a known one."""
+    if not apps.is_installed("allauth.mfa"):
+        return
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, BENCH_TOTP_SECRET)
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+        if apps.is_installed("allauth.mfa"):
+            # A session that passed the second factor, as after a real login.
+            session = client.session
+            session["account_authentication_methods"] = [
+                {"method": "password", "at": time.time()},
+                {"method": "mfa", "type": "totp", "at": time.time()},
+            ]
+            session.save()
+    return client
+
+
+def _time(
+    call: Callable[[], object], repeat: int, check: Callable[[object], int]
+) -> tuple[list[float], int, int]:
+    for _ in range(2):
+        check(call())
+    timings = []
+    status = 0
+    for _ in range(repeat - 1):
+        started = time.perf_counter()
+        response = call()
+        timings.append((time.perf_counter() - started) * 1000)
+        status = check(response)
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = call()
+        timings.append((time.perf_counter() - started) * 1000)
+    status = check(response)
+    return timings, len(captured), status
+
+
+def _consume(response) -> int:
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request['PATH_INFO']} gave {response.status_code}")
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+    return response.status_code
+
+
+class Personas:
+    def __init__(self):
+        district = District.objects.order_by("slug").first()
+        self.district = district
+        self.agent = (
+            User.objects.filter(groups__name=AGENT_GROUP, agent_districts=district)
+            .order_by("pk")
+            .first()
+        )
+        self.manager = User.objects.filter(groups__name=MANAGER_GROUP).order_by("pk").first()
+        self.resident = (
+            User.objects.filter(groups__isnull=True, is_staff=False)
+            .annotate(n=Count("created_ideas"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        for user in (self.agent, self.manager):
+            _with_second_factor(user)
+        # The pages are read in English; a person's own language would redirect there.
+        User.objects.filter(pk__in=[self.agent.pk, self.manager.pk, self.resident.pk]).update(
+            language="en"
+        )
+        self.waiting_idea = (
+            Idea.objects.filter(district=district, status=Status.SUBMITTED).order_by("pk").first()
+            or Idea.objects.filter(district=district).exclude(status=Status.DRAFT).first()
+        )
+
+
+def measure(*, repeat: int = 30, due: int = 1000) -> dict:
+    personas = Personas()
+    clients = {
+        "anonymous": _client(None),
+        "resident": _client(personas.resident),
+        "agent": _client(personas.agent),
+        "manager": _client(personas.manager),
+    }
+    district = personas.district
+    pages = [
+        ("agent queue", "agent", "/en/agent/"),
+        (
+            "agent queue, filtered",
+            "agent",
+            f"/en/agent/?status=submitted&district={district.slug}&q=kahvila&waiting=half",
+        ),
+        ("agent's idea page", "agent", f"/en/agent/ideas/{personas.waiting_idea.pk}/"),
+        ("resident's /my/", "resident", "/en/my/"),
+        ("district report", "manager", f"/en/reports/{district.slug}/"),
+        ("comparison", "manager", "/en/reports/compare/"),
+        ("showcase", "anonymous", "/en/pilots/"),
+        ("open data JSON", "anonymous", "/en/open-data/pilots.json"),
+    ]
+    floors: dict[str, float] = {}
+    for persona, client in clients.items():
+        timings, _queries, _status = _time(
+            lambda c=client: c.get("/en/bench/floor/"), repeat, _consume
+        )
+        floors[persona] = _percentile(timings, 0.95)
+
+    results: list[Result] = []
+    for name, persona, url in pages:
+        client = clients[persona]
+        timings, queries, status = _time(lambda c=client, u=url: c.get(u), repeat, _consume)
+        results.append(
+            Result(
+                name=name,
+                persona=persona,
+                p50_ms=statistics.median(timings),
+                p95_ms=_percentile(timings, 0.95),
+                queries=queries,
+                status=status,
+                floor_p95_ms=floors[persona],
+            )
+        )
+    results.append(_submission(personas, clients["resident"], repeat, floors["resident"]))
+    sweep = _sweep(due=due, repeat=max(3, min(repeat, 5)))
+    memory = _stream_memory(clients["anonymous"], clients["manager"], district)
+    return {
+        "pilots": Idea.objects.count(),
+        "districts": District.objects.count(),
+        "floors_ms": floors,
+        "pages": [asdict(result) | {"ratio": result.ratio} for result in results],
+        "sweep": sweep,
+        "memory": memory,
+    }
+
+
+def _submission(personas: Personas, client: Client, repeat: int, floor: float) -> Result:
+    """The idea form sent by a logged-in resident: a real POST that creates a real idea (the
+    ideas made here are removed afterwards)."""
+    newest = Idea.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    today = timezone.localdate()
+    district = personas.district
+
+    def post():
+        return client.post(
+            "/en/ideas/new/",
+            {
+                "started": spam.form_started_token(),
+                "website": "",
+                "title": "Kyläkahvila koululla",
+                "need": "Ikäihmiset ja koululaiset kohtaavat harvoin.",
+                "plan": "Kuukausittainen kahvila, jossa leivotaan yhdessä.",
+                "age_groups": ["children", "elderly"],
+                "district": str(district.pk),
+                "starts_on": (today + timedelta(days=7)).isoformat(),
+                "ends_on": (today + timedelta(days=60)).isoformat(),
+                "amount": "500",
+                "partners_text": "",
+            },
+        )
+
+    def check(response) -> int:
+        if response.status_code != 302:
+            raise RuntimeError(f"the idea form was refused: {response.status_code}")
+        return response.status_code
+
+    try:
+        timings, queries, status = _time(post, repeat, check)
+    finally:
+        Idea.objects.filter(pk__gt=newest).delete()
+    return Result(
+        name="idea submission (POST)",
+        persona="resident",
+        p50_ms=statistics.median(timings),
+        p95_ms=_percentile(timings, 0.95),
+        queries=queries,
+        status=status,
+        floor_p95_ms=floor,
+    )
+
+
+def _sweep(*, due: int, repeat: int) -> dict:
+    """The reminder sweep with `due` pilots ending soon among all: each run makes them due inside
+    a transaction that is rolled back, so the data stays as seeded."""
+    today = timezone.localdate()
+    candidates = list(
+        Idea.objects.filter(status=Status.CLOSED).order_by("pk").values_list("pk", flat=True)[:due]
+    )
+    timings = []
+    queries = sent = 0
+    for _ in range(repeat):
+        with transaction.atomic():
+            Idea.objects.filter(pk__in=candidates).update(
+                status=Status.RUNNING, ends_on=today + timedelta(days=1)
+            )
+            Notification.objects.filter(idea_id__in=candidates, kind="pilot_ending_soon").delete()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                counts = reminders.sweep(today=today)
+                timings.append((time.perf_counter() - started) * 1000)
+            queries = len(captured)
+            sent = counts["ending_soon"]
+            other = sum(n for key, n in counts.items() if key != "ending_soon")
+            transaction.set_rollback(True)
+        if sent != len(candidates) or other:
+            raise RuntimeError(f"the sweep found {sent} of {len(candidates)} due and {other} more")
+    return {
+        "due": len(candidates),
+        "p50_ms": statistics.median(timings),
+        "p95_ms": _percentile(timings, 0.95),
+        "queries": queries,
+        "queries_per_due_row": queries / max(1, len(candidates)),
+    }
+
+
+def _stream_memory(anonymous: Client, manager: Client, district) -> dict:
+    """Peak Python memory while the whole open-data CSV and a district's CSV export stream."""
+    found = {}
+    for name, client, url in [
+        ("open data CSV (all pilots)", anonymous, "/en/open-data/pilots.csv"),
+        ("district CSV export", manager, f"/en/reports/{district.slug}/export.csv"),
+    ]:
+        gc.collect()
+        tracemalloc.start()
+        response = client.get(url)
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        found[name] = {"bytes": size, "peak_mb": peak / 1_000_000}
+    return found
