@@ -1,6 +1,8 @@
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from actors import roles
@@ -41,3 +43,32 @@ def test_demo_logins_have_their_roles():
 @pytest.mark.django_db
 def test_migrations_create_no_users():
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_agent_and_manager_log_in_with_the_documented_authenticator(client):
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    from actors.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from tests.factories import totp_code
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    readme = Path(settings.BASE_DIR, "README.md").read_text(encoding="utf-8")
+    assert DEMO_TOTP_SECRET in readme
+    for email, page in (
+        ("agent@example.org", "grants:agent"),
+        ("manager@example.org", "reports:index"),
+    ):
+        assert Authenticator.objects.filter(user__email=email).count() == 1
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": "minipilot-demo"}
+        )
+        assert response.url == reverse("mfa_authenticate")
+        client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+        # The demo people read Finnish: the page opens in their language.
+        response = client.get(reverse(page), follow=True)
+        assert response.status_code == 200
+        assert response.request["PATH_INFO"].endswith(reverse(page).removeprefix("/en"))
+        client.post(reverse("account_logout"))

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +16,9 @@ from grants import services
 from grants.models import ClosingReport, Idea, ReasonTemplate, Round
 
 DEMO_PASSWORD = "minipilot-demo"  # noqa: S105 - the documented demo password, demo data only
+# The authenticator app secret of the demo agent and manager (README), demo data only: agents and
+# managers must log in with a second factor, so the demo gives them a known one.
+DEMO_TOTP_SECRET = "MINIPILOTDEMOAGENTMANAGERTOTPKEY"  # noqa: S105
 
 
 class Command(BaseCommand):
@@ -46,6 +51,15 @@ class Command(BaseCommand):
         manager = self._user("manager@example.org", "Markku Päällikkö", language="fi")
         agent.groups.add(Group.objects.get(name=AGENT_GROUP))
         manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
+        for privileged in (agent, manager):
+            if not Authenticator.objects.filter(
+                user=privileged, type=Authenticator.Type.TOTP
+            ).exists():
+                TOTP.activate(privileged, DEMO_TOTP_SECRET)
+        self.stdout.write(
+            "The demo agent and manager log in with a second step: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (demo only)."
+        )
 
         if Idea.objects.filter(round=round_).exists():
             self.stdout.write("Demo data already present; nothing changed.")
