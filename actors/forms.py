@@ -44,3 +44,11 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("invite", _("Send the invitation")))
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my drafts are erased for good."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you want to be erased.")},
+    )

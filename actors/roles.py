@@ -9,10 +9,11 @@ MANAGER_GROUP = "City managers"
 DECIDE_IDEAS = "grants.decide_idea"
 VIEW_AGENT_DASHBOARD = "grants.view_agent_dashboard"
 VIEW_DISTRICT_REPORTS = "actors.view_district_report"
+VIEW_AUDIT_LOG = "audit.view_audit_log"
 
 ROLE_PERMISSIONS = {
     AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
-    MANAGER_GROUP: [VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
+    MANAGER_GROUP: [VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS, VIEW_AUDIT_LOG],
 }
 
 
@@ -41,6 +42,21 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_reports(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)
+
+
+def can_view_audit_log(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.has_perm(VIEW_AUDIT_LOG))
+
+
+def is_privileged(user) -> bool:
+    """Agents, managers and staff: their decisions are part of the audit trail."""
+    return user.is_authenticated and (
+        user.is_staff
+        or user.is_superuser
+        or can_view_dashboard(user)
+        or can_view_reports(user)
+        or user.has_perm(VIEW_AUDIT_LOG)
+    )
 
 
 def district_ids_in_scope(user) -> list[int] | None:

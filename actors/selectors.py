@@ -45,6 +45,7 @@ def pending_invitation(*, token: str) -> Invitation | None:
 
 def personal_data(*, user: User) -> dict:
     """Everything Minipilot holds about a person, for their own download (GDPR, article 15)."""
+    from audit.models import AuditEvent
     from grants.models import Idea, Message, Notification
 
     ideas = Idea.objects.filter(created_by=user).select_related("district", "round")
@@ -73,6 +74,9 @@ def personal_data(*, user: User) -> dict:
                 "status": idea.status,
                 "amount": str(idea.amount),
                 "created": idea.created_at.isoformat(),
+                "deletion_notice_sent": (
+                    idea.retention_notice_at.isoformat() if idea.retention_notice_at else None
+                ),
             }
             for idea in ideas
         ],
@@ -89,4 +93,21 @@ def personal_data(*, user: User) -> dict:
             }
             for n in Notification.objects.filter(recipient=user)
         ],
+        # What the audit log records of the person's own actions (downloads of this file).
+        "audit_events": [
+            {"action": event.action, "at": event.at.isoformat()}
+            for event in AuditEvent.objects.filter(actor=user).order_by("at")
+        ],
+    }
+
+
+def erasure_summary(*, user: User) -> dict:
+    """What erasing the person would delete and what it would keep, for the confirmation page."""
+    from grants.models import Idea
+    from grants.workflow import Status
+
+    ideas = Idea.objects.filter(created_by=user)
+    return {
+        "drafts": ideas.filter(status=Status.DRAFT).count(),
+        "kept": ideas.exclude(status=Status.DRAFT).count(),
     }

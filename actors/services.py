@@ -134,3 +134,147 @@ def invitation_accept(*, token: str, user: User) -> Actor:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return invitation.actor
+
+
+ERASED_TEXT = "[erased]"
+
+
+class ErasureRefused(PermissionDenied):
+    """Agents, managers and staff keep their accounts: their decisions are the audit trail."""
+
+
+def _scrub_texts(*, needles: list[str], targets) -> int:
+    """Replace each needle (the person's email, phone, name) in free texts kept for the record,
+    reading only the rows that contain one."""
+    import re
+
+    from django.db.models import Q
+
+    pattern = re.compile("|".join(re.escape(needle) for needle in needles), re.IGNORECASE)
+    changed = 0
+    for model, fields in targets:
+        for field in fields:
+            condition = Q()
+            for needle in needles:
+                condition |= Q(**{f"{field}__icontains": needle})
+            for pk, value in model.objects.filter(condition).values_list("pk", field):
+                model.objects.filter(pk=pk).update(**{field: pattern.sub(ERASED_TEXT, value)})
+                changed += 1
+    return changed
+
+
+def _delete_sessions_of(user: User) -> int:
+    """The person's sessions in the database (the login codes wait in them too)."""
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore
+    if not hasattr(store, "get_model_class"):  # sessions not kept in the database
+        return 0
+    model = store.get_model_class()
+    mine = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(store().decode(session.session_data).get("_auth_user_id")) == str(user.pk)
+    ]
+    model.objects.filter(session_key__in=mine).delete()
+    return len(mine)
+
+
+@transaction.atomic
+def user_erase(user: User, *, by: User | None = None) -> User:
+    """Erase a person (GDPR, article 17). Their drafts go with their files. What they sent stays
+    for the statistics and the audit trail, since a grant is a public money record, but their
+    name, email and phone are removed from it and their account is anonymised: it can never log
+    in again. Their messages stay as part of each case, authored by the anonymised account."""
+    import uuid
+
+    from django.apps import apps
+    from django.contrib.admin.models import LogEntry
+
+    from audit.models import AuditEvent
+    from audit.services import record as audit_record
+    from grants.models import ClosingReport, Idea, Lesson, Message, Notification, StatusChange
+    from grants.services import drafts_delete
+    from grants.workflow import Status
+
+    from . import roles
+
+    by = by or user
+    if by.pk != user.pk and not by.is_superuser:
+        raise PermissionDenied
+    if roles.is_privileged(user):
+        raise ErasureRefused(_("Ask the administrator to close an account with a role."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    needles = [text for text in (user.email, user.phone.strip(), user.full_name.strip()) if text]
+    drafts = drafts_delete(ideas=Idea.objects.filter(created_by=user, status=Status.DRAFT))
+    kept = Idea.objects.filter(created_by=user).count()
+
+    # Their own resident actor names them: it stays as the applicant of what they sent, unnamed.
+    own_actors = Actor.objects.filter(kind=Actor.Kind.RESIDENT, memberships__user=user).exclude(
+        memberships__user__in=User.objects.exclude(pk=user.pk)
+    )
+    own_actors.update(name=ERASED_TEXT, phone="")
+    Membership.objects.filter(user=user).delete()  # organisations keep their other members
+    Invitation.objects.filter(email__iexact=user.email).delete()
+    Notification.objects.filter(recipient=user).delete()
+    _scrub_texts(
+        needles=needles,
+        targets=[
+            (Message, ["body"]),
+            (
+                Idea,
+                [
+                    "title",
+                    "need",
+                    "plan",
+                    "partners_text",
+                    "info_request",
+                    "info_answer",
+                    "decision_reason",
+                ],
+            ),
+            (StatusChange, ["reason"]),
+            (
+                ClosingReport,
+                ["what_happened", "what_worked", "what_did_not_work", "continuation_form"],
+            ),
+            (Lesson, ["text"]),
+            (Actor, ["name"]),
+            (LogEntry, ["object_repr", "change_message"]),
+        ],
+    )
+
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(email__iexact=user.email).delete()
+    if apps.is_installed("allauth.mfa"):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.socialaccount"):
+        from allauth.socialaccount.models import SocialAccount
+
+        SocialAccount.objects.filter(user=user).delete()
+    _delete_sessions_of(user)
+
+    audit_record(
+        by,
+        AuditEvent.Action.ACCOUNT_ERASED,
+        user,
+        link_actor=False,
+        drafts_deleted=drafts,
+        ideas_kept=kept,
+    )
+    user.email = f"erased-{uuid.uuid4().hex}@invalid"
+    user.full_name = ""
+    user.phone = ""
+    user.optional_email = False
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.agent_districts.clear()
+    return user

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import roles, selectors, services
-from .forms import InviteForm, OrganisationForm, ProfileForm
+from .forms import EraseForm, InviteForm, OrganisationForm, ProfileForm
 from .models import Actor
 
 
@@ -132,8 +132,45 @@ def data_export(request):
     """A person's own data as JSON, to keep or to take elsewhere."""
     from django.http import JsonResponse
 
-    response = JsonResponse(
-        selectors.personal_data(user=request.user), json_dumps_params={"ensure_ascii": False}
-    )
+    from audit.models import AuditEvent
+    from audit.services import record as audit_record
+
+    data = selectors.personal_data(user=request.user)
+    audit_record(request.user, AuditEvent.Action.DATA_EXPORTED, request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="minipilot-my-data.json"'
     return response
+
+
+@login_required
+def data_delete(request):
+    """Erase my account: what goes, what stays and why, then a confirmation. GET never erases."""
+    from django.contrib.auth import logout
+
+    privileged = roles.is_privileged(request.user)
+    form = EraseForm(_posted(request))
+    if request.method == "POST":
+        if privileged:
+            raise PermissionDenied
+        if form.is_valid():
+            services.user_erase(request.user, by=request.user)
+            logout(request)
+            messages.success(
+                request,
+                _(
+                    "Your account is erased. What you sent stays without your name or "
+                    "contact details."
+                ),
+            )
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "actors/data_delete.html",
+        {
+            "form": form,
+            "privileged": privileged,
+            "summary": selectors.erasure_summary(user=request.user),
+        },
+        status=status,
+    )

@@ -151,6 +151,9 @@ class Idea(models.Model):
     decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
     decision_half_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # When the maker was told that this untouched draft will be deleted (grants/retention.py);
+    # editing the draft clears it.
+    retention_notice_at = models.DateTimeField(_("deletion notice sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -166,6 +169,8 @@ class Idea(models.Model):
             models.Index(fields=["district", "status"], name="idea_district_status"),
             models.Index(fields=["status", "ends_on"], name="idea_status_ends"),
             models.Index(fields=["status", "starts_on"], name="idea_status_starts"),
+            models.Index(fields=["status", "updated_at"], name="idea_status_updated"),
+            models.Index(fields=["status", "retention_notice_at"], name="idea_status_notice"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -551,6 +556,7 @@ class Notification(models.Model):
         REPORT_RETURNED = "report_returned", _("A question about your closing report")
         REPORT_ACCEPTED = "report_accepted", _("Your closing report was accepted")
         AGENT_DIGEST = "agent_digest", _("Ideas waiting for a decision")
+        DRAFT_RETENTION = "draft_retention", _("Your unsent draft will be deleted")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

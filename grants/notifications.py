@@ -54,6 +54,7 @@ KINDS: dict[str, Kind] = {
     "report_returned": Kind("report_returned", "grants:closing_report", True),
     "report_accepted": Kind("report_accepted", "grants:idea", True),
     "agent_digest": Kind("agent_digest", None, False),
+    "draft_retention": Kind("draft_retention", "grants:idea", True),
 }
 
 

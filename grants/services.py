@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from actors import roles
 from actors.models import Actor, District, Membership, User
 from actors.services import actor_resident_for_user
+from audit.models import AuditEvent
+from audit.services import record as audit_record
 
 from .models import (
     Attachment,
@@ -169,6 +171,8 @@ def idea_update(
             raise PermissionDenied
         locked.applicant = applicant
     locked.full_clean(exclude=["round", "applicant", "created_by"])
+    # An edited draft is in use again: the retention rule's notice no longer applies.
+    locked.retention_notice_at = None
     locked.save()
     if partners is not None:
         locked.partners.set(partners)
@@ -306,10 +310,15 @@ def idea_answer(*, idea: Idea, by: User, answer: str) -> Idea:
 @transaction.atomic
 def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea:
     """Grant the pilot its money. The round's budget is kept by a database constraint, so two
-    agents approving at once can never overspend it."""
+    agents approving at once can never overspend it. Without an amount: the one-click grant."""
+    return _approve(idea=idea, by=by, amount=amount)
+
+
+def _approve(*, idea: Idea, by: User, amount: Decimal | None, bulk: bool = False) -> Idea:
     idea = _change_status(idea=idea, action=Action.APPROVE, by=by, role=Role.AGENT)
     round_ = idea.round
-    amount = idea.fast_track_amount if amount is None else Decimal(amount)
+    fast_track = amount is None
+    amount = idea.fast_track_amount if fast_track else Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("The grant must be more than zero.")})
     if amount > round_.max_grant:
@@ -326,9 +335,21 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
             % {"remaining": round_.remaining, "amount": amount}
         ) from error
     now = timezone.now()
-    Grant.objects.create(idea=idea, round=round_, amount=amount, decided_by=by, decided_at=now)
+    grant = Grant.objects.create(
+        idea=idea, round=round_, amount=amount, decided_by=by, decided_at=now
+    )
     idea.decided_at = now
     _save(idea, "decided_at")
+    audit_record(
+        by,
+        AuditEvent.Action.IDEA_FAST_TRACKED if fast_track else AuditEvent.Action.IDEA_APPROVED,
+        idea,
+        amount=amount,
+        amount_asked=idea.amount,
+        grant=grant.pk,
+        district=idea.district.slug,
+        **({"bulk": True} if bulk else {}),
+    )
     _tell_maker(idea, "idea_decided")
     return idea
 
@@ -337,7 +358,10 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
 def ideas_approve_bulk(*, ideas: list[Idea], by: User) -> list[Idea]:
     """Approve several ideas with their one-click grant: all of them, or none if the budget
     cannot cover them all or one of them cannot be approved."""
-    return [idea_approve(idea=idea, by=by) for idea in sorted(ideas, key=lambda idea: idea.pk)]
+    return [
+        _approve(idea=idea, by=by, amount=None, bulk=True)
+        for idea in sorted(ideas, key=lambda idea: idea.pk)
+    ]
 
 
 @transaction.atomic
@@ -354,6 +378,14 @@ def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "
     locked.paid_by = by
     locked.paid_marked_at = timezone.now()
     locked.save()
+    audit_record(
+        by,
+        AuditEvent.Action.GRANT_PAID,
+        locked,
+        amount=locked.amount,
+        paid_on=paid_on,
+        idea=locked.idea_id,
+    )
     _tell_maker(locked.idea, "grant_paid", grant_id=locked.pk)
     return locked
 
@@ -366,6 +398,13 @@ def idea_decline(*, idea: Idea, by: User, reason: str) -> Idea:
     idea.decision_reason = reason
     idea.decided_at = timezone.now()
     _save(idea, "decision_reason", "decided_at")
+    audit_record(
+        by,
+        AuditEvent.Action.IDEA_DECLINED,
+        idea,
+        district=idea.district.slug,
+        amount_asked=idea.amount,
+    )
     _tell_maker(idea, "idea_decided")
     return idea
 
@@ -546,6 +585,24 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
         raise PermissionDenied
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+def drafts_delete(*, ideas) -> int:
+    """Delete these ideas if they are drafts, with their files. The files go after commit, so a
+    deletion that is rolled back keeps them. Call inside a transaction."""
+    ids = list(ideas.filter(status=Status.DRAFT).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    files = [
+        name
+        for name in Attachment.objects.filter(idea_id__in=ids).values_list("file", flat=True)
+        if name
+    ]
+    storage = Attachment._meta.get_field("file").storage
+    Idea.objects.filter(pk__in=ids).delete()
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return len(ids)
 
 
 @transaction.atomic

@@ -46,3 +46,10 @@ def sweep_pilots() -> dict[str, int]:
 @shared_task(soft_time_limit=300, time_limit=360)
 def send_agent_digests() -> int:
     return reminders.agent_digests(now=timezone.now())
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def sweep_draft_retention() -> dict[str, int]:
+    from . import retention
+
+    return retention.sweep(now=timezone.now())

@@ -810,6 +810,10 @@ def payments_csv(request):
         _("Paid on"),
         _("Payment reference"),
     ]
+    from audit.models import AuditEvent
+    from audit.services import record as audit_record
+
+    audit_record(request.user, AuditEvent.Action.EXPORT_MADE, None, kind="payments_csv")
     grants = selectors.grants_for_finance(user=request.user).iterator(chunk_size=500)
     rows = (
         (

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from actors import views as actor_views
 from grants import views as grant_views
+from minipilot import pages
 from minipilot.health import healthz
 
 # The admin logs in through allauth, so its second factor (minipilot.mfa) applies there too.
@@ -20,6 +21,9 @@ urlpatterns += i18n_patterns(
     path("", include("grants.urls")),
     path("", include("reports.urls")),
     path("", include("actors.urls")),
+    path("", include("audit.urls")),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actors.models import District, User
+from audit.models import AuditEvent
+from audit.services import record as audit_record
 from minipilot.spreadsheet import safe_cell
 
 from . import selectors
@@ -69,6 +71,9 @@ def export_request(*, district: District, by: User) -> Export:
 
     export = Export.objects.create(
         district=district, requested_by=by, language=translation.get_language() or "fi"
+    )
+    audit_record(
+        by, AuditEvent.Action.EXPORT_MADE, district, kind="district_export_task", export=export.pk
     )
     transaction.on_commit(lambda: tasks.make_export.delay(export.pk))
     return export

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from actors import roles
 from actors.models import District
+from audit.models import AuditEvent
+from audit.services import record as audit_record
 from grants.views import role_required
 from minipilot.spreadsheet import csv_response
 
@@ -107,6 +109,13 @@ def district_pdf(request, slug: str):
     context = _district_context(request, slug)
     html = render_to_string("reports/district_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    audit_record(
+        request.user,
+        AuditEvent.Action.EXPORT_MADE,
+        context["district"],
+        kind="district_pdf",
+        round=context["round"].slug if context["round"] else "",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"minipilot-{context['district'].slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -170,6 +179,7 @@ def district_export_csv(request, slug: str):
     """The district's pilots with their figures, for a spreadsheet, in the reader's language."""
     district = get_object_or_404(District, slug=slug)
     header, rows = exports.district_rows(district=district)
+    audit_record(request.user, AuditEvent.Action.EXPORT_MADE, district, kind="district_csv")
     return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows)
 
 

@@ -30,6 +30,8 @@ MATRIX = {
     "district_report": (LOGIN, 403, 403, 200, 200),
     "profile": (LOGIN, 200, 200, 200, 200),
     "data_export": (LOGIN, 200, 200, 200, 200),
+    # Agents and managers see why they cannot erase themselves; their POST is refused (403).
+    "data_delete": (LOGIN, 200, 200, 200, 200),
     "organisations": (LOGIN, 200, 200, 200, 200),
     "organisation": (LOGIN, 200, 403, 200, 200),
     "invitation": (LOGIN, 404, 404, 404, 404),  # an unknown token
@@ -74,6 +76,7 @@ def pages(make_idea, district, resident):
         "district_report": reverse("reports:district", args=[district.slug]),
         "profile": reverse("actors:profile"),
         "data_export": reverse("actors:data_export"),
+        "data_delete": reverse("actors:data_delete"),
         "organisations": reverse("actors:organisations"),
         "organisation": reverse("actors:organisation", args=[organisation.pk]),
         "invitation": reverse("actors:invitation", args=["no-such-token"]),

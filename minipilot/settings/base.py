@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "actors",
     "grants",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -227,7 +228,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+CELERY_BEAT_SCHEDULE["draft-retention"] = {
+    "task": "grants.tasks.sweep_draft_retention",
+    "schedule": crontab(hour=3, minute=15),
+}
 NOTIFICATION_RETRY_BASE_SECONDS = 30
+# Drafts untouched this long get a notice; this long after the notice they are deleted.
+DRAFT_RETENTION_DAYS = int(os.environ.get("DRAFT_RETENTION_DAYS", "365"))
+DRAFT_RETENTION_NOTICE_DAYS = int(os.environ.get("DRAFT_RETENTION_NOTICE_DAYS", "30"))
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 

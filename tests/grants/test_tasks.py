@@ -102,6 +102,7 @@ def test_beat_schedules_the_sweeps():
         "grants.tasks.sweep_pilots",
         "grants.tasks.sweep_pending_notifications",
         "grants.tasks.send_agent_digests",
+        "grants.tasks.sweep_draft_retention",
     }
     assert scheduled <= set(app.tasks)
 
