@@ -257,7 +257,7 @@ def idea_claim(*, code: str, user: User) -> Idea:
 @transaction.atomic
 def idea_release(*, idea: Idea, by: User) -> Idea:
     """A held submission is not spam after all: it joins the queue and everyone is told."""
-    if not roles.is_agent(by):
+    if not (roles.is_agent(by) and roles.in_scope(by, idea.district_id)):
         raise PermissionDenied
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     if not locked.held_reason:
@@ -503,7 +503,7 @@ def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> 
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message first.")})
-    is_agent = roles.is_agent(by)
+    is_agent = roles.is_agent(by) and roles.in_scope(by, idea.district_id)
     if internal and not is_agent:
         raise PermissionDenied
     if not (is_agent or idea_is_owned_by(idea=idea, user=by)):

@@ -69,6 +69,16 @@ def _add_service_errors(form, error: ValidationError | WorkflowError) -> None:
         form.add_error(None, error.messages)
 
 
+def _agent_may_read(user, idea: Idea) -> bool:
+    """Agents and managers read the ideas of their districts once sent: not an unsent draft,
+    not another district's idea when their work is limited to some districts."""
+    return (
+        roles.can_view_dashboard(user)
+        and roles.in_scope(user, idea.district_id)
+        and idea.status != Status.DRAFT
+    )
+
+
 def _error_text(error: ValidationError | WorkflowError) -> str:
     return getattr(error, "message", None) or " ".join(error.messages)
 
@@ -311,7 +321,7 @@ def my_ideas(request):
 def idea_page(request, idea_id: int):
     idea = _load_idea(idea_id)
     is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
-    if not (is_owner or roles.can_view_dashboard(request.user)):
+    if not (is_owner or _agent_may_read(request.user, idea)):
         raise PermissionDenied
     return _render_idea_page(request, idea, is_owner=is_owner)
 
@@ -490,6 +500,8 @@ def agent_dashboard(request):
 @role_required(roles.can_view_dashboard)
 def agent_idea(request, idea_id: int):
     idea = _load_idea(idea_id)
+    if not _agent_may_read(request.user, idea):
+        raise PermissionDenied
     if request.method != "POST":
         return _render_agent_idea(request, idea)
     if not roles.is_agent(request.user):
@@ -572,7 +584,7 @@ def similar_pilots(request):
 def idea_messages(request, idea_id: int):
     """Post to the idea's thread: its makers, or a resident agent (who may keep a note internal)."""
     idea = _load_idea(idea_id)
-    is_agent = roles.is_agent(request.user)
+    is_agent = roles.is_agent(request.user) and _agent_may_read(request.user, idea)
     is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
     if not (is_agent or is_owner):
         raise PermissionDenied
@@ -710,8 +722,8 @@ def attachment_download(request, idea_id: int, attachment_id: int):
     from django.http import FileResponse
 
     idea = _load_idea(idea_id)
-    allowed = selectors.idea_is_owned_by(idea=idea, user=request.user) or roles.can_view_dashboard(
-        request.user
+    allowed = selectors.idea_is_owned_by(idea=idea, user=request.user) or _agent_may_read(
+        request.user, idea
     )
     if not allowed:
         raise PermissionDenied
