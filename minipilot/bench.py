@@ -76,29 +76,27 @@ def _client(user: User | None) -> Client:
     return client
 
 
-def _time(
-    call: Callable[[], object], repeat: int, check: Callable[[object], int]
-) -> tuple[list[float], int, int]:
+def _time(call: Callable[[], int], repeat: int) -> tuple[list[float], int, int]:
+    """Time `call` (a whole request, a streamed body read to its end) `repeat` times after two
+    warm-ups; the queries are counted on the last run."""
     for _ in range(2):
-        check(call())
+        call()
     timings = []
-    status = 0
     for _ in range(repeat - 1):
         started = time.perf_counter()
-        response = call()
+        call()
         timings.append((time.perf_counter() - started) * 1000)
-        status = check(response)
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        response = call()
+        status = call()
         timings.append((time.perf_counter() - started) * 1000)
-    status = check(response)
     return timings, len(captured), status
 
 
-def _consume(response) -> int:
+def _get(client: Client, url: str) -> int:
+    response = client.get(url)
     if response.status_code != 200:
-        raise RuntimeError(f"{response.request['PATH_INFO']} gave {response.status_code}")
+        raise RuntimeError(f"{url} gave {response.status_code}")
     if getattr(response, "streaming", False):
         for _chunk in response.streaming_content:
             pass
@@ -158,15 +156,13 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
     ]
     floors: dict[str, float] = {}
     for persona, client in clients.items():
-        timings, _queries, _status = _time(
-            lambda c=client: c.get("/en/bench/floor/"), repeat, _consume
-        )
+        timings, _queries, _status = _time(lambda c=client: _get(c, "/en/bench/floor/"), repeat)
         floors[persona] = _percentile(timings, 0.95)
 
     results: list[Result] = []
     for name, persona, url in pages:
         client = clients[persona]
-        timings, queries, status = _time(lambda c=client, u=url: c.get(u), repeat, _consume)
+        timings, queries, status = _time(lambda c=client, u=url: _get(c, u), repeat)
         results.append(
             Result(
                 name=name,
@@ -198,8 +194,8 @@ def _submission(personas: Personas, client: Client, repeat: int, floor: float) -
     today = timezone.localdate()
     district = personas.district
 
-    def post():
-        return client.post(
+    def post() -> int:
+        response = client.post(
             "/en/ideas/new/",
             {
                 "started": spam.form_started_token(),
@@ -215,14 +211,12 @@ def _submission(personas: Personas, client: Client, repeat: int, floor: float) -
                 "partners_text": "",
             },
         )
-
-    def check(response) -> int:
         if response.status_code != 302:
             raise RuntimeError(f"the idea form was refused: {response.status_code}")
         return response.status_code
 
     try:
-        timings, queries, status = _time(post, repeat, check)
+        timings, queries, status = _time(post, repeat)
     finally:
         Idea.objects.filter(pk__gt=newest).delete()
     return Result(

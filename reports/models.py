@@ -34,3 +34,21 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} ({self.get_state_display()})"
+
+
+class ReportFigures(models.Model):
+    """The figures of one district and round (or their totals), as computed at computed_at.
+
+    Refreshed together by a Celery task (reports.figures.refresh); see reports/figures.py.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("report figures")
+        verbose_name_plural = _("report figures")
+
+    def __str__(self) -> str:
+        return self.key

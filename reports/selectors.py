@@ -1,20 +1,20 @@
 """Reads for district learning reports and the public showcase.
 
-Every figure is an aggregate computed in the database (a fixed number of queries however many
-pilots there are), except the decision times, whose median and 90th percentile are taken from the
-list of day counts.
+The figures come from reports/figures.py (computed for every district and round at once and
+stored); the lists (candidates, failures, lessons, the showcase) are read here with a limit, so
+each page runs a fixed number of queries however many pilots there are.
 """
 
-import math
 from collections import Counter
-from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 
 from actors.models import Actor, District
-from grants.models import AgeGroup, ClosingReport, Grant, Idea, Lesson, Round
+from grants.models import ClosingReport, Grant, Idea, Lesson, Round
 from grants.selectors import granted_pilots
 from grants.workflow import GRANTED_STATUSES, Status
+
+from . import figures
 
 PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
 LIST_LIMIT = 50
@@ -30,94 +30,18 @@ def rounds_of(*, district: District) -> QuerySet[Round]:
     return Round.objects.filter(districts=district).order_by("-opens_on")
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    """The nearest-rank percentile of the values (None for none)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def district_report(*, district: District, round_: Round | None = None) -> dict:
-    """Every figure of a district's learning report, for one round or all of them."""
-    ideas = Idea.objects.filter(district=district).exclude(status=Status.DRAFT)
+    """Every figure of a district's learning report, for one round or all of them: the stored
+    figures (reports/figures.py) and the lists of candidates, failures and lessons."""
+    report = figures.present(figures.for_district(district.pk, round_.pk if round_ else None))
+    ideas = Idea.objects.filter(district=district, status__in=GRANTED_STATUSES)
     if round_ is not None:
         ideas = ideas.filter(round=round_)
-    granted = ideas.filter(status__in=GRANTED_STATUSES)
-    reports = ClosingReport.objects.filter(idea__in=granted)
-
-    by_status = dict(ideas.values("status").annotate(n=Count("id")).values_list("status", "n"))
-    money = Grant.objects.filter(idea__in=granted).aggregate(
-        granted=Sum("amount"),
-        paid=Sum("amount", filter=Q(payment_state=Grant.Payment.PAID)),
-    )
-    report_figures = reports.aggregate(
-        spent=Sum("actual_cost"),
-        children=Sum("participants_children"),
-        youth=Sum("participants_youth"),
-        adults=Sum("participants_adults"),
-        elderly=Sum("participants_elderly"),
-        novelty=Avg("novelty"),
-        change=Avg("change"),
-        usefulness=Avg("usefulness"),
-        count=Count("id"),
-    )
-    decided = ideas.filter(submitted_at__isnull=False, decided_at__isnull=False).values_list(
-        "submitted_at", "decided_at"
-    )
-    decision_days = [
-        (decided_at - submitted).total_seconds() / 86400 for submitted, decided_at in decided
-    ]
-    continuation = dict(
-        reports.values("continuation").annotate(n=Count("id")).values_list("continuation", "n")
-    )
-    return {
-        "by_status": [
-            (Status(status).label, by_status.get(status, 0))
-            for status in Status.values
-            if status != Status.DRAFT
-        ],
-        "pilot_count": granted.count(),
-        "money": {
-            "granted": money["granted"] or Decimal("0"),
-            "paid": money["paid"] or Decimal("0"),
-            "spent": report_figures["spent"] or Decimal("0"),
-        },
-        "participants": [
-            (AgeGroup(group).label, report_figures[group] or 0) for group in AgeGroup.values
-        ],
-        "participants_total": sum(report_figures[group] or 0 for group in AgeGroup.values),
-        "decision_days": {
-            "count": len(decision_days),
-            "median": _median(decision_days),
-            "p90": _percentile(decision_days, 0.9),
-        },
-        "ratings": {
-            "count": report_figures["count"],
-            "novelty": report_figures["novelty"],
-            "change": report_figures["change"],
-            "usefulness": report_figures["usefulness"],
-        },
-        "network": actor_network(granted),
-        "continuation": [
-            (label, continuation.get(value, 0))
-            for value, label in ClosingReport.Continuation.choices
-        ],
-        "candidates": permanent_candidates(reports),
-        "failures": failures(reports),
-        "lessons": lessons_of(reports),
-    }
+    reports = ClosingReport.objects.filter(idea__in=ideas)
+    report["candidates"] = permanent_candidates(reports)
+    report["failures"] = failures(reports)
+    report["lessons"] = lessons_of(reports)
+    return report
 
 
 def actor_network(pilots: QuerySet[Idea]) -> dict:
@@ -286,35 +210,33 @@ def open_data_row(idea: Idea) -> dict:
     }
 
 
-def comparison(*, districts: list[District], round_: Round | None = None) -> list[dict]:
-    """The same figures for several districts, side by side."""
+def comparison(*, districts: list[District]) -> list[dict]:
+    """The same figures for several districts, side by side (read from the stored figures)."""
+    keys = [figures.key_of(district.pk, None) for district in districts]
+    found = figures.for_keys(keys)
     return [
-        {"district": district, "report": district_report(district=district, round_=round_)}
-        for district in districts
+        {"district": district, "report": figures.present(found[key])}
+        for district, key in zip(districts, keys, strict=True)
     ]
 
 
 def rounds_over_time(*, district: District | None = None) -> list[dict]:
     """Each round's figures, oldest first, for one district or all of them."""
+    rounds = list(Round.objects.order_by("opens_on", "id"))
+    district_id = district.pk if district else None
+    keys = [figures.key_of(district_id, round_.pk) for round_ in rounds]
+    found = figures.for_keys(keys)
     rows = []
-    for round_ in Round.objects.order_by("opens_on", "id"):
-        ideas = Idea.objects.filter(round=round_).exclude(status=Status.DRAFT)
-        if district is not None:
-            ideas = ideas.filter(district=district)
-        granted = ideas.filter(status__in=GRANTED_STATUSES)
-        figures = granted.aggregate(
-            granted_eur=Sum("grant__amount"),
-            reports=Count("closing_report"),
-            usefulness=Avg("closing_report__usefulness"),
-        )
+    for round_, key in zip(rounds, keys, strict=True):
+        report = figures.present(found[key])
         rows.append(
             {
                 "round": round_,
-                "ideas": ideas.count(),
-                "pilots": granted.count(),
-                "granted_eur": figures["granted_eur"] or Decimal("0"),
-                "reports": figures["reports"],
-                "usefulness": figures["usefulness"],
+                "ideas": report["idea_count"],
+                "pilots": report["pilot_count"],
+                "granted_eur": report["money"]["granted"],
+                "reports": report["ratings"]["count"],
+                "usefulness": report["ratings"]["usefulness"],
             }
         )
     return rows

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import exports
+from . import exports, figures
 from .models import Export
 
 
@@ -11,3 +11,8 @@ def make_export(export_id: int) -> int:
     except Exception:
         Export.objects.filter(pk=export_id).update(state=Export.State.FAILED)
         raise
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_report_figures() -> int:
+    return figures.refresh()

@@ -1,9 +1,9 @@
-import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -147,16 +147,40 @@ def pilot_detail(request, idea_id: int):
     return render(request, "reports/pilot_detail.html", {"pilot": pilot})
 
 
+OPEN_DATA_PAGE = 1000
+OPEN_DATA_MAX_PAGE = 5000
+
+
 def open_data_json(request):
-    """All granted pilots as JSON, streamed row by row (constant memory at any size)."""
-
-    def chunks():
-        yield '{"licence": "CC BY 4.0", "schema": "docs/open-data.md", "pilots": ['
-        for number, idea in enumerate(selectors.open_data_pilots().iterator(chunk_size=500)):
-            yield ("," if number else "") + json.dumps(selectors.open_data_row(idea))
-        yield "]}"
-
-    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    """Granted pilots as JSON, a page at a time in id order: `?after=<last id>&limit=<n>`, with
+    the next page's address in `next`. Each page costs the same however many pilots there are;
+    the whole set at once is the CSV."""
+    try:
+        after = int(request.GET.get("after", "0"))
+        limit = int(request.GET.get("limit", str(OPEN_DATA_PAGE)))
+    except ValueError:
+        return JsonResponse({"error": _("after and limit must be whole numbers.")}, status=400)
+    if after < 0 or not 1 <= limit <= OPEN_DATA_MAX_PAGE:
+        message = _("limit must be between 1 and %(max)d, after zero or more.") % {
+            "max": OPEN_DATA_MAX_PAGE
+        }
+        return JsonResponse({"error": message}, status=400)
+    pilots = list(selectors.open_data_pilots().filter(pk__gt=after)[: limit + 1])
+    more = len(pilots) > limit
+    pilots = pilots[:limit]
+    next_url = None
+    if more:
+        next_url = request.build_absolute_uri(
+            f"{request.path}?{urlencode({'after': pilots[-1].pk, 'limit': limit})}"
+        )
+    response = JsonResponse(
+        {
+            "licence": "CC BY 4.0",
+            "schema": "docs/open-data.md",
+            "pilots": [selectors.open_data_row(idea) for idea in pilots],
+            "next": next_url,
+        }
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

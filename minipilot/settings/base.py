@@ -228,6 +228,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+# The learning reports' figures, computed for every district and round at once.
+CELERY_BEAT_SCHEDULE["refresh-report-figures"] = {
+    "task": "reports.tasks.refresh_report_figures",
+    "schedule": 300,
+}
+# Stored report figures older than this (seconds) are computed again when a page needs them.
+REPORT_FIGURES_MAX_AGE = int(os.environ.get("REPORT_FIGURES_MAX_AGE", "900"))
 CELERY_BEAT_SCHEDULE["draft-retention"] = {
     "task": "grants.tasks.sweep_draft_retention",
     "schedule": crontab(hour=3, minute=15),

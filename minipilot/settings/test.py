@@ -20,3 +20,6 @@ WHITENOISE_USE_FINDERS = True
 # The login rate limits count in this cache as in production; tests/conftest.py empties it
 # before each test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Report figures computed live on every page, so a test sees what it has just changed; the
+# tests of stored figures switch this on.
+REPORT_FIGURES_MAX_AGE = 0

@@ -52,7 +52,7 @@ def test_open_data_carries_no_personal_data(client, make_idea, resident, agent, 
     factories.idea_in_status("running", created_by=resident, agent=agent, district=district)
 
     response = client.get(reverse("reports:open_data_json"))
-    body = b"".join(response.streaming_content).decode()
+    body = response.content.decode()
     data = json.loads(body)
     assert data["licence"] == "CC BY 4.0"
     assert len(data["pilots"]) == 3
@@ -90,3 +90,25 @@ def test_the_showcase_filters_by_theme(client, make_idea, resident, agent):
     )
     page = client.get(reverse("reports:pilots") + f"?theme={theme.pk}").content.decode()
     assert "Rainy market" in page and "Sunny café" not in page
+
+
+def test_open_data_json_pages_by_id_and_refuses_bad_paging(client, make_idea, resident, agent):
+    ids = [
+        closed(make_idea, resident, agent, publish=True, title=f"Pilot {n}").pk for n in range(5)
+    ]
+    url = reverse("reports:open_data_json")
+
+    first = client.get(url + "?limit=2").json()
+    assert [pilot["id"] for pilot in first["pilots"]] == sorted(ids)[:2]
+    seen = [pilot["id"] for pilot in first["pilots"]]
+    next_url = first["next"]
+    while next_url:
+        page = client.get(next_url).json()
+        seen += [pilot["id"] for pilot in page["pilots"]]
+        next_url = page["next"]
+    assert seen == sorted(ids)
+
+    for bad in ("?after=abc", "?limit=0", "?limit=999999", "?after=-1"):
+        response = client.get(url + bad)
+        assert response.status_code == 400
+        assert response.json()["error"]

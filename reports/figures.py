@@ -1,0 +1,326 @@
+"""The figures of the learning reports, computed for every district and round at once.
+
+Nine grouped queries (by district and round) and one pass over the decision times give every
+figure of every district report, of the comparison and of the rounds over time. A Celery task
+stores them in ReportFigures every few minutes; a page reads one row instead of aggregating
+thousands of pilots, and says how fresh its figures are. Where the stored figures are missing or
+older than REPORT_FIGURES_MAX_AGE seconds (the worker stopped, a fresh install), the page computes
+its own district's figures the same way, live, and stores them.
+
+Figures are kept as codes and numbers, never as translated labels, so one stored row serves
+every language.
+"""
+
+import math
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from actors.models import Actor, District
+from grants.models import AgeGroup, ClosingReport, Grant, Idea, Round
+from grants.workflow import GRANTED_STATUSES, Status
+
+from .models import ReportFigures
+
+ALL = "all"
+PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
+RATINGS = ("novelty", "change", "usefulness")
+
+
+def key_of(district_id: int | None, round_id: int | None) -> str:
+    return f"d{district_id if district_id else ALL}:r{round_id if round_id else ALL}"
+
+
+def _empty() -> dict:
+    return {
+        "status": {},
+        "granted_eur": "0",
+        "paid_eur": "0",
+        "spent_eur": "0",
+        "participants": dict.fromkeys(AgeGroup.values, 0),
+        "ratings_sum": dict.fromkeys(RATINGS, 0),
+        "reports": 0,
+        "days": [],
+        "kinds": {},
+        "edges": {},
+        "cross_sector": 0,
+        "intergenerational": 0,
+        "continuation": {},
+    }
+
+
+def _add(target: dict, name: str, key, n) -> None:
+    target[name][key] = target[name].get(key, 0) + n
+
+
+def _money(target: dict, name: str, amount) -> None:
+    target[name] = str(Decimal(target[name]) + (amount or Decimal("0")))
+
+
+def compute(*, district_id: int | None = None) -> dict[str, dict]:
+    """Every figure by district and round (and their totals), for one district or all."""
+    ideas = Idea.objects.exclude(status=Status.DRAFT)
+    if district_id is not None:
+        ideas = ideas.filter(district_id=district_id)
+    granted = ideas.filter(status__in=GRANTED_STATUSES)
+    reports = ClosingReport.objects.filter(idea__in=granted)
+    rows: dict[tuple[int, int], dict] = defaultdict(_empty)
+
+    for d, r, status, n in ideas.values_list("district_id", "round_id", "status").annotate(
+        n=Count("id")
+    ):
+        _add(rows[d, r], "status", status, n)
+    for d, r, amount, paid in (
+        Grant.objects.filter(idea__in=granted)
+        .values_list("idea__district_id", "idea__round_id")
+        .annotate(
+            granted_sum=Sum("amount"),
+            paid_sum=Sum("amount", filter=Q(payment_state=Grant.Payment.PAID)),
+        )
+    ):
+        _money(rows[d, r], "granted_eur", amount)
+        _money(rows[d, r], "paid_eur", paid)
+    for (
+        d,
+        r,
+        spent,
+        children,
+        youth,
+        adults,
+        elderly,
+        novelty,
+        change,
+        useful,
+        n,
+    ) in reports.values_list("idea__district_id", "idea__round_id").annotate(
+        spent_sum=Sum("actual_cost"),
+        children_sum=Sum("participants_children"),
+        youth_sum=Sum("participants_youth"),
+        adults_sum=Sum("participants_adults"),
+        elderly_sum=Sum("participants_elderly"),
+        novelty_sum=Sum("novelty"),
+        change_sum=Sum("change"),
+        usefulness_sum=Sum("usefulness"),
+        n=Count("id"),
+    ):
+        row = rows[d, r]
+        _money(row, "spent_eur", spent)
+        for group, value in zip(AgeGroup.values, (children, youth, adults, elderly), strict=True):
+            _add(row, "participants", group, value or 0)
+        for rating, value in zip(RATINGS, (novelty, change, useful), strict=True):
+            _add(row, "ratings_sum", rating, value or 0)
+        row["reports"] += n
+    for d, r, continuation, n in reports.values_list(
+        "idea__district_id", "idea__round_id", "continuation"
+    ).annotate(n=Count("id")):
+        _add(rows[d, r], "continuation", continuation, n)
+    for d, r, kind, n in granted.values_list("district_id", "round_id", "applicant__kind").annotate(
+        n=Count("id")
+    ):
+        _add(rows[d, r], "kinds", kind, n)
+    for d, r, a, b, n in (
+        granted.filter(partners__isnull=False)
+        .values_list("district_id", "round_id", "applicant__kind", "partners__kind")
+        .annotate(n=Count("id"))
+    ):
+        _add(rows[d, r], "edges", f"{a}|{b}", n)
+    for d, r, n in (
+        granted.filter(partners__isnull=False)
+        .exclude(partners__kind=F("applicant__kind"))
+        .values_list("district_id", "round_id")
+        .annotate(n=Count("id", distinct=True))
+    ):
+        rows[d, r]["cross_sector"] += n
+    young = Q(age_groups__icontains='"children"') | Q(age_groups__icontains='"youth"')
+    for d, r, n in (
+        granted.filter(young, age_groups__icontains='"elderly"')
+        .values_list("district_id", "round_id")
+        .annotate(n=Count("id"))
+    ):
+        rows[d, r]["intergenerational"] += n
+    for d, r, submitted, decided in (
+        ideas.filter(submitted_at__isnull=False, decided_at__isnull=False)
+        .values_list("district_id", "round_id", "submitted_at", "decided_at")
+        .iterator(chunk_size=5000)
+    ):
+        rows[d, r]["days"].append((decided - submitted).total_seconds() / 86400)
+
+    # Totals: each district over all rounds, each round over all districts (all districts only
+    # when every district was computed), and everything.
+    totals: dict[tuple[int | None, int | None], dict] = defaultdict(_empty)
+    for (d, r), row in rows.items():
+        targets = [(d, None)] + ([(None, r), (None, None)] if district_id is None else [])
+        for target in targets:
+            _merge(totals[target], row)
+    if district_id is None:
+        # Every district and round has its row, even with no pilots yet.
+        for d in District.objects.values_list("pk", flat=True):
+            totals[d, None]
+        for r in Round.objects.values_list("pk", flat=True):
+            totals[None, r]
+        totals[None, None]
+    figures = {key_of(d, r): _finish(row) for (d, r), row in rows.items()}
+    figures.update({key_of(d, r): _finish(row) for (d, r), row in totals.items()})
+    if district_id is not None and key_of(district_id, None) not in figures:
+        figures[key_of(district_id, None)] = _finish(_empty())
+    return figures
+
+
+def _merge(total: dict, row: dict) -> None:
+    for name in ("status", "participants", "ratings_sum", "kinds", "edges", "continuation"):
+        for key, n in row[name].items():
+            _add(total, name, key, n)
+    for name in ("granted_eur", "paid_eur", "spent_eur"):
+        _money(total, name, Decimal(row[name]))
+    for name in ("reports", "cross_sector", "intergenerational"):
+        total[name] += row[name]
+    total["days"].extend(row["days"])
+
+
+def _percentile(ordered: list[float], share: float) -> float | None:
+    if not ordered:
+        return None
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+def _median(ordered: list[float]) -> float | None:
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _finish(row: dict) -> dict:
+    days = sorted(row.pop("days"))
+    row["decision_days"] = {
+        "count": len(days),
+        "median": _median(days),
+        "p90": _percentile(days, 0.9),
+    }
+    return row
+
+
+@transaction.atomic
+def refresh() -> int:
+    """Compute and store every figure; returns the number of rows stored."""
+    now = timezone.now()
+    figures = compute()
+    ReportFigures.objects.all().delete()
+    ReportFigures.objects.bulk_create(
+        ReportFigures(key=key, data=data, computed_at=now) for key, data in figures.items()
+    )
+    return len(figures)
+
+
+def _fresh_since():
+    return timezone.now() - timedelta(seconds=settings.REPORT_FIGURES_MAX_AGE)
+
+
+def stored(keys: list[str]) -> dict[str, ReportFigures]:
+    """The stored figures of these keys that are fresh enough."""
+    if settings.REPORT_FIGURES_MAX_AGE <= 0:
+        return {}
+    return {
+        row.key: row
+        for row in ReportFigures.objects.filter(key__in=keys, computed_at__gte=_fresh_since())
+    }
+
+
+@transaction.atomic
+def refresh_district(district_id: int) -> dict[str, ReportFigures]:
+    """Compute one district's figures live and store them (when the stored ones are too old)."""
+    now = timezone.now()
+    figures = compute(district_id=district_id)
+    ReportFigures.objects.filter(key__startswith=f"d{district_id}:").delete()
+    rows = ReportFigures.objects.bulk_create(
+        ReportFigures(key=key, data=data, computed_at=now) for key, data in figures.items()
+    )
+    return {row.key: row for row in rows}
+
+
+def for_district(district_id: int, round_id: int | None) -> ReportFigures:
+    key, whole = key_of(district_id, round_id), key_of(district_id, None)
+    found = stored([key, whole])
+    if whole not in found:
+        found = refresh_district(district_id)
+    return found.get(key) or ReportFigures(
+        key=key, data=_finish(_empty()), computed_at=found[whole].computed_at
+    )
+
+
+def for_keys(keys: list[str]) -> dict[str, ReportFigures]:
+    """Several stored rows at once (the comparison); all computed again when any is missing."""
+    found = stored(keys)
+    if len(found) < len(keys):
+        if settings.REPORT_FIGURES_MAX_AGE > 0:
+            refresh()
+            found = stored(keys)
+        else:
+            found = _live(keys)
+    return found
+
+
+def _live(keys: list[str]) -> dict[str, ReportFigures]:
+    now = timezone.now()
+    figures = compute()
+    return {
+        key: ReportFigures(key=key, data=figures.get(key, _finish(_empty())), computed_at=now)
+        for key in keys
+    }
+
+
+def label_counts(counts: dict, choices) -> list[tuple[str, int]]:
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+def present(row: ReportFigures) -> dict:
+    """The stored figures in the shape the report templates read, labels in today's language."""
+    data = row.data
+    status = data["status"]
+    reports = data["reports"]
+    kind_labels = dict(Actor.Kind.choices)
+    edges = sorted(
+        ((*key.split("|"), n) for key, n in data["edges"].items()), key=lambda e: (-e[2], e[:2])
+    )
+    return {
+        "computed_at": row.computed_at,
+        "by_status": [
+            (Status(value).label, status.get(value, 0))
+            for value in Status.values
+            if value != Status.DRAFT
+        ],
+        "pilot_count": sum(status.get(value, 0) for value in GRANTED_STATUSES),
+        "idea_count": sum(status.values()),
+        "money": {
+            "granted": Decimal(data["granted_eur"]),
+            "paid": Decimal(data["paid_eur"]),
+            "spent": Decimal(data["spent_eur"]),
+        },
+        "participants": [
+            (AgeGroup(group).label, data["participants"].get(group, 0)) for group in AgeGroup.values
+        ],
+        "participants_total": sum(data["participants"].values()),
+        "decision_days": data["decision_days"],
+        "ratings": {
+            "count": reports,
+            **{
+                rating: (data["ratings_sum"][rating] / reports if reports else None)
+                for rating in RATINGS
+            },
+        },
+        "network": {
+            "kinds": [(kind_labels[k], data["kinds"].get(k, 0)) for k in Actor.Kind.values],
+            "edges": [(kind_labels[a], kind_labels[b], n) for a, b, n in edges],
+            "cross_sector": data["cross_sector"],
+            "intergenerational": data["intergenerational"],
+        },
+        "continuation": label_counts(data["continuation"], ClosingReport.Continuation.choices),
+        "candidate_count": sum(data["continuation"].get(c, 0) for c in PERMANENT_CANDIDATES),
+    }
