@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -26,6 +26,13 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks on PostgreSQL: each size in its own database beside BENCH_DATABASE_URL's, seeded
+# once by seed_scale and reused (docs/benchmarks.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipilot
+BENCH_ARGS ?= --sizes 1000,100000 --districts 50 --repeat 30
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -19,13 +19,15 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from actors.models import District, User
 from actors.roles import AGENT_GROUP, MANAGER_GROUP
 from grants import reminders, spam
 from grants.models import Idea, Notification
 from grants.workflow import Status
+from reports import figures
 
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - benchmark accounts only
 
@@ -131,29 +133,49 @@ class Personas:
         )
 
 
+def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
+    """The measured pages: (name, who reads it, address), in English."""
+    district = personas.district
+    with translation.override("en"):
+        queue = reverse("grants:agent")
+        return [
+            ("agent queue", "agent", queue),
+            (
+                "agent queue, filtered",
+                "agent",
+                f"{queue}?status=submitted&district={district.slug}&q=kahvila&waiting=half",
+            ),
+            (
+                "agent's idea page",
+                "agent",
+                reverse("grants:agent_idea", args=[personas.waiting_idea.pk]),
+            ),
+            ("resident's /my/", "resident", reverse("grants:my")),
+            ("district report", "manager", reverse("reports:district", args=[district.slug])),
+            ("comparison", "manager", reverse("reports:compare")),
+            ("showcase", "anonymous", reverse("reports:pilots")),
+            ("open data JSON", "anonymous", reverse("reports:open_data_json")),
+        ]
+
+
+def idea_form_url() -> str:
+    with translation.override("en"):
+        return reverse("grants:idea_new")
+
+
 def measure(*, repeat: int = 30, due: int = 1000) -> dict:
     personas = Personas()
+    # What the Celery beat does every few minutes: the report figures of every district.
+    started = time.perf_counter()
+    figure_rows = figures.refresh()
+    refresh_ms = (time.perf_counter() - started) * 1000
     clients = {
         "anonymous": _client(None),
         "resident": _client(personas.resident),
         "agent": _client(personas.agent),
         "manager": _client(personas.manager),
     }
-    district = personas.district
-    pages = [
-        ("agent queue", "agent", "/en/agent/"),
-        (
-            "agent queue, filtered",
-            "agent",
-            f"/en/agent/?status=submitted&district={district.slug}&q=kahvila&waiting=half",
-        ),
-        ("agent's idea page", "agent", f"/en/agent/ideas/{personas.waiting_idea.pk}/"),
-        ("resident's /my/", "resident", "/en/my/"),
-        ("district report", "manager", f"/en/reports/{district.slug}/"),
-        ("comparison", "manager", "/en/reports/compare/"),
-        ("showcase", "anonymous", "/en/pilots/"),
-        ("open data JSON", "anonymous", "/en/open-data/pilots.json"),
-    ]
+    pages = page_urls(personas)
     floors: dict[str, float] = {}
     for persona, client in clients.items():
         timings, _queries, _status = _time(lambda c=client: _get(c, "/en/bench/floor/"), repeat)
@@ -176,14 +198,33 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
         )
     results.append(_submission(personas, clients["resident"], repeat, floors["resident"]))
     sweep = _sweep(due=due, repeat=max(3, min(repeat, 5)))
-    memory = _stream_memory(clients["anonymous"], clients["manager"], district)
+    memory = _stream_memory(clients["anonymous"], clients["manager"], personas.district)
     return {
         "pilots": Idea.objects.count(),
         "districts": District.objects.count(),
         "floors_ms": floors,
         "pages": [asdict(result) | {"ratio": result.ratio} for result in results],
         "sweep": sweep,
+        "figures_refresh": {"ms": refresh_ms, "rows": figure_rows},
         "memory": memory,
+    }
+
+
+def idea_form_data(district: District) -> dict:
+    """A complete idea form as a resident sends it."""
+    today = timezone.localdate()
+    return {
+        "started": spam.form_started_token(),
+        "website": "",
+        "title": "Kyläkahvila koululla",
+        "need": "Ikäihmiset ja koululaiset kohtaavat harvoin.",
+        "plan": "Kuukausittainen kahvila, jossa leivotaan yhdessä.",
+        "age_groups": ["children", "elderly"],
+        "district": str(district.pk),
+        "starts_on": (today + timedelta(days=7)).isoformat(),
+        "ends_on": (today + timedelta(days=60)).isoformat(),
+        "amount": "500",
+        "partners_text": "",
     }
 
 
@@ -191,26 +232,10 @@ def _submission(personas: Personas, client: Client, repeat: int, floor: float) -
     """The idea form sent by a logged-in resident: a real POST that creates a real idea (the
     ideas made here are removed afterwards)."""
     newest = Idea.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    today = timezone.localdate()
     district = personas.district
 
     def post() -> int:
-        response = client.post(
-            "/en/ideas/new/",
-            {
-                "started": spam.form_started_token(),
-                "website": "",
-                "title": "Kyläkahvila koululla",
-                "need": "Ikäihmiset ja koululaiset kohtaavat harvoin.",
-                "plan": "Kuukausittainen kahvila, jossa leivotaan yhdessä.",
-                "age_groups": ["children", "elderly"],
-                "district": str(district.pk),
-                "starts_on": (today + timedelta(days=7)).isoformat(),
-                "ends_on": (today + timedelta(days=60)).isoformat(),
-                "amount": "500",
-                "partners_text": "",
-            },
-        )
+        response = client.post(idea_form_url(), idea_form_data(district))
         if response.status_code != 302:
             raise RuntimeError(f"the idea form was refused: {response.status_code}")
         return response.status_code

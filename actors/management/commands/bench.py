@@ -150,6 +150,11 @@ class Command(BaseCommand):
                 f"| reminder sweep, {sweep['due']} due | system | {sweep['p50_ms']:.1f} "
                 f"| {sweep['p95_ms']:.1f} | {sweep['queries']} | | |"
             )
+            refresh = data["figures_refresh"]
+            write(
+                f"| report figures refresh (Celery), {refresh['rows']} rows | system "
+                f"| {refresh['ms']:.0f} | | | | |"
+            )
             for name, memory in data["memory"].items():
                 write(
                     f"| {name}: {memory['bytes'] / 1e6:.1f} MB streamed "

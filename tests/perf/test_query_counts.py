@@ -1,0 +1,65 @@
+"""Each page runs the same number of queries with few pilots and with many.
+
+The data comes from seed_scale at two sizes; the report figures are the stored ones, as in
+production (refreshed by Celery). The ceilings pin today's counts so that a change that adds
+queries to a page is noticed.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grants.models import Idea
+from minipilot import bench
+from reports import figures
+
+pytestmark = pytest.mark.django_db
+
+# page -> the most queries it may run
+CEILINGS = {
+    "agent queue": 22,
+    "agent queue, filtered": 22,
+    "agent's idea page": 26,
+    "resident's /my/": 8,
+    "district report": 15,
+    "comparison": 10,
+    "showcase": 6,
+    "open data JSON": 6,
+    "idea submission (POST)": 60,
+}
+
+
+def _counts(size: int) -> dict[str, int]:
+    call_command("seed_scale", pilots=size, districts=3, seed=5, flush=True)
+    figures.refresh()
+    personas = bench.Personas()
+    agent, manager = bench._client(personas.agent), bench._client(personas.manager)
+    resident, anonymous = bench._client(personas.resident), bench._client(None)
+    clients = {"agent": agent, "manager": manager, "resident": resident, "anonymous": anonymous}
+    pages = {name: (clients[who], url) for name, who, url in bench.page_urls(personas)}
+    counts = {}
+    for name, (client, url) in pages.items():
+        client.get(url)  # warm: the session, the language
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(captured)
+    newest = Idea.objects.order_by("-pk").first().pk
+    with CaptureQueriesContext(connection) as captured:
+        response = resident.post(bench.idea_form_url(), bench.idea_form_data(personas.district))
+    assert response.status_code == 302
+    assert Idea.objects.filter(pk__gt=newest).count() == 1
+    counts["idea submission (POST)"] = len(captured)
+    return counts
+
+
+def test_every_page_runs_the_same_queries_at_two_sizes(settings):
+    settings.REPORT_FIGURES_MAX_AGE = 600
+    settings.SPAM_MIN_SECONDS_TO_FILL = 0
+    small = _counts(60)
+    large = _counts(360)
+    assert set(small) == set(CEILINGS)
+    for page, ceiling in CEILINGS.items():
+        assert small[page] == large[page], (page, small[page], large[page])
+        assert large[page] <= ceiling, (page, large[page], ceiling, large)
