@@ -3,8 +3,9 @@ offered for download when ready (for districts too large to wait for)."""
 
 import csv
 import io
+import tempfile
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -82,21 +83,22 @@ def export_request(*, district: District, by: User) -> Export:
 def export_make(*, export_id: int) -> Export:
     """Write the export's file; the rows are read in chunks, the file written as it goes."""
     export = Export.objects.select_related("district").get(pk=export_id)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
     count = 0
-    with translation.override(export.language):
-        header, rows = district_rows(district=export.district)
-        writer.writerow([safe_cell(cell) for cell in header])
-        for row in rows:
-            writer.writerow([safe_cell(cell) for cell in row])
-            count += 1
-    export.file.save(
-        f"minipilot-{export.district.slug}-{export.pk}.csv",
-        ContentFile(buffer.getvalue().encode("utf-8")),
-        save=False,
-    )
+    # A temporary file on disk, copied to storage in chunks: memory stays flat at any size.
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        text.write("\ufeff")
+        writer = csv.writer(text)
+        with translation.override(export.language):
+            header, rows = district_rows(district=export.district)
+            writer.writerow([safe_cell(cell) for cell in header])
+            for row in rows:
+                writer.writerow([safe_cell(cell) for cell in row])
+                count += 1
+        text.flush()
+        raw.seek(0)
+        export.file.save(f"minipilot-{export.district.slug}-{export.pk}.csv", File(raw), save=False)
+        text.detach()
     export.rows = count
     export.state = Export.State.READY
     export.finished_at = timezone.now()
