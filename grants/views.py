@@ -99,6 +99,16 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def posted_text(request, name: str, limit: int) -> str:
+    """A free-text field read without a form: at most `limit` characters, and a NUL character
+    (which the database cannot store) refused with a ValidationError, as a form would."""
+    from django.core.validators import ProhibitNullCharactersValidator
+
+    value = request.POST.get(name, "")[:limit]
+    ProhibitNullCharactersValidator()(value)
+    return value
+
+
 def home(request):
     today = timezone.localdate()
     return render(
@@ -453,11 +463,12 @@ def closing_report_autosave(request, idea_id: int):
 @require_POST
 def agent_return_report(request, idea_id: int):
     idea = _load_idea(idea_id)
-    question = request.POST.get("question", "")[:2000]
     return _agent_action(
         request,
         idea,
-        lambda: services.closing_report_return(idea=idea, by=request.user, question=question),
+        lambda: services.closing_report_return(
+            idea=idea, by=request.user, question=posted_text(request, "question", 2000)
+        ),
         success=_("The report went back to its makers with your question."),
     )
 
@@ -798,10 +809,10 @@ def grant_paid(request, grant_id: int):
             grant=grant,
             by=request.user,
             paid_on=paid_on,
-            reference=request.POST.get("reference", ""),
+            reference=posted_text(request, "reference", 100),
         )
-    except WorkflowError as error:
-        messages.error(request, error.message)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The payment is recorded."))
     return redirect("grants:agent")

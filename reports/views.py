@@ -12,7 +12,7 @@ from actors import roles
 from actors.models import District
 from audit.models import AuditEvent
 from audit.services import record as audit_record
-from grants.views import role_required
+from grants.views import posted_text, role_required
 from minipilot.spreadsheet import csv_response
 
 from . import exports, selectors
@@ -34,8 +34,9 @@ def themes(request):
     if request.method == "POST":
         if not roles.is_agent(request.user):
             raise PermissionDenied
-        lesson = Lesson.objects.filter(pk=request.POST.get("lesson") or 0).first()
-        theme = Theme.objects.filter(pk=request.POST.get("theme") or 0).first()
+        lesson_id, theme_id = (request.POST.get(name, "") for name in ("lesson", "theme"))
+        lesson = Lesson.objects.filter(pk=lesson_id).first() if lesson_id.isdigit() else None
+        theme = Theme.objects.filter(pk=theme_id).first() if theme_id.isdigit() else None
         if lesson is None:
             raise Http404
         try:
@@ -43,7 +44,7 @@ def themes(request):
                 lesson=lesson,
                 by=request.user,
                 theme=theme,
-                new_theme=request.POST.get("new_theme", ""),
+                new_theme=posted_text(request, "new_theme", 100),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
