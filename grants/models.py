@@ -277,10 +277,28 @@ class ClosingReport(models.Model):
     )
     continuation_form = models.CharField(_("in what form"), max_length=500, blank=True)
     publish = models.BooleanField(_("may be published in the public showcase"), default=False)
+    # The pilot's district, copied here so that a district's reports come in order from one
+    # index (the district report's lists, at any number of pilots). Set on save.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="closing_reports",
+        verbose_name=_("district"),
+    )
 
     class Meta:
         verbose_name = _("closing report")
         verbose_name_plural = _("closing reports")
+        indexes = [
+            models.Index(fields=["district", "-submitted_at"], name="report_district_time"),
+            models.Index(
+                fields=["district", "-usefulness", "-submitted_at"], name="report_district_useful"
+            ),
+            models.Index(fields=["publish", "-submitted_at"], name="report_publish_time"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(novelty__gte=1, novelty__lte=5)
@@ -293,6 +311,13 @@ class ClosingReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.idea)
+
+    def save(self, *args, **kwargs):
+        if self.district_id is None and self.idea_id is not None:
+            self.district_id = Idea.objects.values_list("district_id", flat=True).get(
+                pk=self.idea_id
+            )
+        super().save(*args, **kwargs)
 
     @property
     def participants_total(self) -> int:
@@ -386,6 +411,24 @@ class IdeaTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class TermStat(models.Model):
+    """How many past pilots use a search term, refreshed by Celery (grants/similarity.py).
+
+    The row with the empty term holds the number of past pilots. Similar-pilot lookups read the
+    rarity of a text's terms here instead of counting them among every past pilot.
+    """
+
+    term = models.CharField(max_length=40, unique=True, blank=True)
+    pilots = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("search term frequency")
+        verbose_name_plural = _("search term frequencies")
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.pilots}"
 
 
 class Message(models.Model):

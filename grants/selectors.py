@@ -4,12 +4,12 @@ import math
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
 
 from actors import roles
-from actors.models import District, User
+from actors.models import District, Membership, User
 
-from .models import Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange
+from .models import Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange, TermStat
 from .similarity import terms_of
 from .workflow import AWAITING_DECISION, GRANTED_STATUSES, PAST_STATUSES, Status
 
@@ -45,9 +45,10 @@ def idea_is_owned_by(*, idea: Idea, user) -> bool:
 
 
 def ideas_of_user(*, user: User) -> QuerySet[Idea]:
+    # The person's actors first (a few ids), so the ideas come by two index lookups, not a scan.
+    actor_ids = list(Membership.objects.filter(user=user).values_list("actor_id", flat=True))
     return (
-        Idea.objects.filter(Q(created_by=user) | Q(applicant__memberships__user=user))
-        .distinct()
+        Idea.objects.filter(Q(created_by=user) | Q(applicant_id__in=actor_ids))
         .select_related("district", "round", "grant", "closing_report")
         .order_by("-updated_at")
     )
@@ -150,12 +151,22 @@ def grants_to_pay(*, user) -> QuerySet[Grant]:
     )
 
 
-def rounds_money() -> QuerySet[Round]:
-    """Each round's budget with what is granted, paid and left."""
-    return Round.objects.annotate(
-        paid=Sum("grants__amount", filter=Q(grants__payment_state=Grant.Payment.PAID)),
-        grant_count=Count("grants"),
-    ).order_by("-opens_on", "id")
+# Rounds closed longer ago than this are settled: the money view shows the rounds still in play.
+MONEY_ROUNDS_DAYS = 365
+
+
+def rounds_money(*, today: date) -> QuerySet[Round]:
+    """Each open or recent round's budget with what is granted, paid and left (a round's grants
+    are bounded by its budget, so this costs the same however many rounds came before)."""
+    recent = Q(closes_on__isnull=True) | Q(closes_on__gte=today - timedelta(days=MONEY_ROUNDS_DAYS))
+    return (
+        Round.objects.filter(recent)
+        .annotate(
+            paid=Sum("grants__amount", filter=Q(grants__payment_state=Grant.Payment.PAID)),
+            grant_count=Count("grants"),
+        )
+        .order_by("-opens_on", "id")
+    )
 
 
 def granted_pilots(*, district: District | None = None) -> QuerySet[Idea]:
@@ -197,40 +208,58 @@ def resident_agents() -> QuerySet[User]:
     )
 
 
-# A term found in more than this share of past pilots says little about any of them.
+# A term found in more than this share of past pilots says little about any of them; nor does
+# one found in more than MAX_POSTINGS of them, however many pilots there are.
 COMMON_TERM_SHARE = 0.2
+MAX_POSTINGS = 2000
+# The rarest terms of a text that are looked up: enough to find what is alike, and a bound on the
+# work per lookup.
+MAX_TERMS = 12
 MIN_MATCHED_TERMS = 2
+SIMILAR_SHOWN = 3
+SIMILAR_FOR_PARTNERS = 20
+
+
+def _term_frequencies(terms: set[str]) -> tuple[int, dict[str, int]]:
+    """How many past pilots there are, and how many use each term: from the statistics Celery
+    keeps (TermStat), or counted now where they have not been made yet."""
+    stats = dict(TermStat.objects.filter(term__in=terms | {""}).values_list("term", "pilots"))
+    if "" in stats:
+        return stats.pop(""), stats
+    past = IdeaTerm.objects.filter(idea__status__in=PAST_STATUSES, term__in=terms)
+    frequency = dict(past.values("term").annotate(n=Count("id")).values_list("term", "n"))
+    return Idea.objects.filter(status__in=PAST_STATUSES).count(), frequency
 
 
 def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int = 3) -> list[Idea]:
     """Past pilots (any district) that share the most, and the rarest, terms with the text.
 
-    Work is bounded by the rare terms of the text, not by the number of pilots.
+    Only the text's rarest terms are looked up, each in at most MAX_POSTINGS pilots, and the
+    database scores and ranks the pilots: the work is bounded, not grown with the pilots.
     """
     terms = terms_of(text)
     if not terms:
         return []
-    past = IdeaTerm.objects.filter(idea__status__in=PAST_STATUSES)
-    pilot_count = Idea.objects.filter(status__in=PAST_STATUSES).count()
-    frequency = dict(
-        past.filter(term__in=terms).values("term").annotate(n=Count("id")).values_list("term", "n")
-    )
-    ceiling = max(5, pilot_count * COMMON_TERM_SHARE)
-    weights = {term: math.log(1 + pilot_count / n) for term, n in frequency.items() if n <= ceiling}
-    if not weights:
+    pilot_count, frequency = _term_frequencies(terms)
+    ceiling = min(MAX_POSTINGS, max(5, pilot_count * COMMON_TERM_SHARE))
+    rare = sorted((n, term) for term, n in frequency.items() if 0 < n <= ceiling)[:MAX_TERMS]
+    weights = {term: math.log(1 + pilot_count / n) for n, term in rare}
+    if len(weights) < MIN_MATCHED_TERMS:
         return []
-    matches = past.filter(term__in=weights)
+    matches = IdeaTerm.objects.filter(term__in=weights, idea__status__in=PAST_STATUSES)
     if exclude_idea_id is not None:
         matches = matches.exclude(idea_id=exclude_idea_id)
-    scores: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    for idea_id, term in matches.values_list("idea_id", "term").iterator():
-        scores[idea_id] = scores.get(idea_id, 0.0) + weights[term]
-        counts[idea_id] = counts.get(idea_id, 0) + 1
-    ranked = sorted(
-        (idea_id for idea_id in scores if counts[idea_id] >= MIN_MATCHED_TERMS),
-        key=lambda idea_id: (-scores[idea_id], idea_id),
-    )[:limit]
+    score = Case(
+        *[When(term=term, then=Value(weight)) for term, weight in weights.items()],
+        output_field=FloatField(),
+    )
+    ranked = list(
+        matches.values("idea_id")
+        .annotate(score=Sum(score), matched=Count("id"))
+        .filter(matched__gte=MIN_MATCHED_TERMS)
+        .order_by("-score", "idea_id")
+        .values_list("idea_id", flat=True)[:limit]
+    )
     found = (
         Idea.objects.filter(pk__in=ranked)
         .select_related("district", "closing_report")
@@ -267,18 +296,18 @@ def earlier_pilots_of(*, idea: Idea, limit: int = 10) -> QuerySet[Idea]:
     )
 
 
-def suggested_partners(*, idea: Idea, limit: int = 5) -> list:
+def suggested_partners(*, idea: Idea, similar: list[Idea] | None = None, limit: int = 5) -> list:
     """Organisations that ran related pilots in the same district, as applicants or partners,
     and have not been introduced to this idea yet."""
     from actors.models import Actor
 
-    related = [
-        pilot.pk
-        for pilot in similar_pilots(
-            text=f"{idea.title} {idea.need} {idea.plan}", exclude_idea_id=idea.pk, limit=20
+    if similar is None:
+        similar = similar_pilots(
+            text=f"{idea.title} {idea.need} {idea.plan}",
+            exclude_idea_id=idea.pk,
+            limit=SIMILAR_FOR_PARTNERS,
         )
-        if pilot.district_id == idea.district_id
-    ]
+    related = [pilot.pk for pilot in similar if pilot.district_id == idea.district_id]
     if not related:
         return []
     already = set(idea.introductions.values_list("actor_id", flat=True)) | {idea.applicant_id}

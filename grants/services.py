@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,13 +28,22 @@ from .models import (
     Message,
     Round,
     StatusChange,
+    TermStat,
     Theme,
 )
 from .notifications import notify
 from .selectors import agents_of, idea_is_owned_by, round_for_district
 from .similarity import terms_of
 from .uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
-from .workflow import EDITABLE_STATUSES, Action, Role, Status, WorkflowError, transition_for
+from .workflow import (
+    EDITABLE_STATUSES,
+    PAST_STATUSES,
+    Action,
+    Role,
+    Status,
+    WorkflowError,
+    transition_for,
+)
 
 
 class BudgetExceeded(WorkflowError):
@@ -678,3 +687,22 @@ def advance_pilots_by_date(*, today: date) -> dict[str, int]:
         idea_request_report(idea=idea)
         ended += 1
     return {"started": started, "report_due": ended}
+
+
+@transaction.atomic
+def term_stats_refresh() -> int:
+    """Count, for every search term, the past pilots that use it (for similar-pilot lookups);
+    the empty term holds the number of past pilots. Returns the number of terms."""
+    counts = (
+        IdeaTerm.objects.filter(idea__status__in=PAST_STATUSES)
+        .values_list("term")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    TermStat.objects.all().delete()
+    TermStat.objects.bulk_create(
+        [TermStat(term="", pilots=Idea.objects.filter(status__in=PAST_STATUSES).count())]
+        + [TermStat(term=term, pilots=n) for term, n in counts.iterator(chunk_size=5000)],
+        batch_size=5000,
+    )
+    return TermStat.objects.count() - 1

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import notifications, reminders
+from . import notifications, reminders, services
 
 MAX_RETRIES = 8
 
@@ -53,3 +53,9 @@ def sweep_draft_retention() -> dict[str, int]:
     from . import retention
 
     return retention.sweep(now=timezone.now())
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_term_stats() -> int:
+    """How rare each search term is among past pilots, for the similar-pilot lookups."""
+    return services.term_stats_refresh()

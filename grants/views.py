@@ -502,7 +502,7 @@ def agent_dashboard(request):
             "follow_up": selectors.agent_follow_up(user=request.user, today=today),
             "to_pay": selectors.grants_to_pay(user=request.user)[:20],
             "failed": selectors.failed_notifications(user=request.user),
-            "rounds": selectors.rounds_money(),
+            "rounds": selectors.rounds_money(today=today),
         }
     )
     return render(request, "grants/agent_dashboard.html", context, status=status)
@@ -533,6 +533,12 @@ def agent_idea(request, idea_id: int):
 
 def _render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
     can_decide = roles.is_agent(request.user)
+    # One lookup serves both the similar pilots shown and the partners suggested from them.
+    similar = selectors.similar_pilots(
+        text=f"{idea.title} {idea.need} {idea.plan}",
+        exclude_idea_id=idea.pk,
+        limit=selectors.SIMILAR_FOR_PARTNERS,
+    )
     return render(
         request,
         "grants/agent_idea.html",
@@ -543,10 +549,10 @@ def _render_agent_idea(request, idea, *, form=None, message_form=None, status=20
                 initial={"amount": idea.amount}, applicant_language=idea.created_by.language
             ),
             "earlier": selectors.earlier_pilots_of(idea=idea),
-            "similar": selectors.similar_pilots(
-                text=f"{idea.title} {idea.need} {idea.plan}", exclude_idea_id=idea.pk
-            ),
-            "partners": selectors.suggested_partners(idea=idea) if can_decide else [],
+            "similar": similar[: selectors.SIMILAR_SHOWN],
+            "partners": selectors.suggested_partners(idea=idea, similar=similar)
+            if can_decide
+            else [],
             "can_decide": can_decide,
             "actions": allowed_actions(status=idea.status, role=Role.AGENT),
             "thread": selectors.thread_of(idea=idea, user=request.user),

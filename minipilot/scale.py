@@ -117,6 +117,17 @@ ORGANISATION_KINDS = [
     (Actor.Kind.CITY_UNIT, "koulu"),
 ]
 AGE_GROUPS = ["children", "youth", "adults", "elderly"]
+# Local place names: a long tail of rare words, as real ideas have (they make similar pilots
+# findable by rare terms, the way real texts do).
+SYLLABLES = ["ka", "lo", "mi", "ve", "ta", "su", "ri", "no", "pe", "hu", "jä", "ly", "sa", "ko"]
+SUFFIXES = ["nmäki", "lahti", "niemi", "joki", "harju", "kylä", "salo", "ranta"]
+LOCAL_NAMES = [
+    f"{a}{b}{c}{suffix}".capitalize()
+    for a in SYLLABLES
+    for b in SYLLABLES
+    for c in SYLLABLES
+    for suffix in SUFFIXES
+]
 
 # How the pilots of a finished round end up, and of the current round (the in-flight ones).
 PAST_MIX = [
@@ -468,7 +479,8 @@ def seed(
                 creator, applicant = makers[rng.randrange(len(makers))]
             activity, place = rng.choice(ACTIVITIES), rng.choice(PLACES)
             title = f"{activity} {place}"
-            need, plan = rng.choice(NEEDS), rng.choice(PLANS)
+            local = LOCAL_NAMES[int(rng.paretovariate(0.6) * 7) % len(LOCAL_NAMES)]
+            need, plan = rng.choice(NEEDS), f"{rng.choice(PLANS)} Paikkana {local}."
 
             # The calendar of the idea, consistent with its status and today.
             if status in {Status.DRAFT, Status.SUBMITTED, Status.NEEDS_INFO, Status.APPROVED}:
@@ -564,7 +576,7 @@ def seed(
 
             # Its history, one row per status change.
             previous = Status.DRAFT
-            moment = _aware(created, 8)
+            moment = last_moment = _aware(created, 8)
             writer.add(
                 StatusChange(
                     id=ids.take(StatusChange),
@@ -588,6 +600,9 @@ def seed(
                     moment = _aware(ends + timedelta(days=1), 6)
                 else:
                     moment = moment + timedelta(days=rng.randrange(1, 10))
+                # One change after another, even where the calendar squeezes them together.
+                moment = max(moment, last_moment + timedelta(minutes=1))
+                last_moment = moment
                 actor_user = (
                     agent
                     if action in {Action.APPROVE, Action.DECLINE, Action.ASK_INFO, Action.CLOSE}
@@ -656,6 +671,7 @@ def seed(
                 report = ClosingReport(
                     id=ids.take(ClosingReport),
                     idea=idea,
+                    district=district,
                     submitted_by=creator,
                     submitted_at=report_at,
                     what_happened=f"{title}: {rng.choice(WORKED)}",
@@ -717,7 +733,7 @@ def seed(
                 )
 
             terms: set[str] = set()
-            for text in (activity, place, need, plan):
+            for text in (activity, place, need, plan.split(" Paikkana ")[0], local):
                 if text not in terms_cache:
                     terms_cache[text] = terms_of(text)
                 terms |= terms_cache[text]

@@ -34,13 +34,17 @@ def district_report(*, district: District, round_: Round | None = None) -> dict:
     """Every figure of a district's learning report, for one round or all of them: the stored
     figures (reports/figures.py) and the lists of candidates, failures and lessons."""
     report = figures.present(figures.for_district(district.pk, round_.pk if round_ else None))
-    ideas = Idea.objects.filter(district=district, status__in=GRANTED_STATUSES)
+    # The reports by their own district: each list comes in order from an index, however many
+    # pilots the district has had.
+    scope = {"district": district}
     if round_ is not None:
-        ideas = ideas.filter(round=round_)
-    reports = ClosingReport.objects.filter(idea__in=ideas)
+        scope["idea__round"] = round_
+    reports = ClosingReport.objects.filter(**scope)
     report["candidates"] = permanent_candidates(reports)
     report["failures"] = failures(reports)
-    report["lessons"] = lessons_of(reports)
+    report["lessons"] = lessons_of(
+        Lesson.objects.filter(**{f"report__{name}": value for name, value in scope.items()})
+    )
     return report
 
 
@@ -100,11 +104,10 @@ def failures(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingReport]:
     )
 
 
-def lessons_of(reports: QuerySet[ClosingReport]) -> list[tuple[str, list[Lesson]]]:
+def lessons_of(lessons: QuerySet[Lesson]) -> list[tuple[str, list[Lesson]]]:
     """The lessons grouped by theme, the largest theme first; untagged ones last."""
     lessons = (
-        Lesson.objects.filter(report__in=reports)
-        .select_related("report__idea")
+        lessons.select_related("report__idea")
         .prefetch_related("themes")
         .order_by("-report__submitted_at", "position")[: LIST_LIMIT * 4]
     )

@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE["refresh-report-figures"] = {
     "task": "reports.tasks.refresh_report_figures",
     "schedule": 300,
 }
+CELERY_BEAT_SCHEDULE["refresh-term-stats"] = {
+    "task": "grants.tasks.refresh_term_stats",
+    "schedule": crontab(minute="*/15"),
+}
 # Stored report figures older than this (seconds) are computed again when a page needs them.
 REPORT_FIGURES_MAX_AGE = int(os.environ.get("REPORT_FIGURES_MAX_AGE", "900"))
 CELERY_BEAT_SCHEDULE["draft-retention"] = {

@@ -100,3 +100,16 @@ def test_the_form_panel_shows_similar_pilots_and_their_lessons(client, past_pilo
     assert "Elämänkaarikahvila" in page
     assert "Sukupolvet kohtaavat parhaiten tekemällä yhdessä." in page
     assert "Jalkapallokerho" not in page
+
+
+def test_the_kept_term_statistics_find_the_same_pilots_as_counting_now(make_idea):
+    from grants.models import TermStat
+
+    for title in ("Kahvila kirjastossa", "Kirpputori koululla", "Kahvila koululla"):
+        make_idea("closed", title=title, need="Ikäihmiset kaipaavat seuraa", plan="Leivotaan")
+    text = "Kahvila kirjastossa ikäihmisille"
+    counted = [idea.pk for idea in similar_pilots(text=text)]
+    assert counted
+    assert services.term_stats_refresh() > 0
+    assert TermStat.objects.get(term="").pilots == 3
+    assert [idea.pk for idea in similar_pilots(text=text)] == counted

@@ -103,6 +103,8 @@ def test_beat_schedules_the_sweeps():
         "grants.tasks.sweep_pending_notifications",
         "grants.tasks.send_agent_digests",
         "grants.tasks.sweep_draft_retention",
+        "grants.tasks.refresh_term_stats",
+        "reports.tasks.refresh_report_figures",
     }
     assert scheduled <= set(app.tasks)
 

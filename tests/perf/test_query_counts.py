@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from grants import services
 from grants.models import Idea
 from minipilot import bench
 from reports import figures
@@ -33,6 +34,7 @@ CEILINGS = {
 def _counts(size: int) -> dict[str, int]:
     call_command("seed_scale", pilots=size, districts=3, seed=5, flush=True)
     figures.refresh()
+    services.term_stats_refresh()
     personas = bench.Personas()
     agent, manager = bench._client(personas.agent), bench._client(personas.manager)
     resident, anonymous = bench._client(personas.resident), bench._client(None)

@@ -155,6 +155,11 @@ class Command(BaseCommand):
                 f"| report figures refresh (Celery), {refresh['rows']} rows | system "
                 f"| {refresh['ms']:.0f} | | | | |"
             )
+            terms = data["term_stats_refresh"]
+            write(
+                f"| search term statistics refresh (Celery), {terms['rows']} terms | system "
+                f"| {terms['ms']:.0f} | | | | |"
+            )
             for name, memory in data["memory"].items():
                 write(
                     f"| {name}: {memory['bytes'] / 1e6:.1f} MB streamed "
