@@ -137,6 +137,9 @@ PAST_MIX = [
     (Status.WITHDRAWN, 4),
     (Status.REPORT_DUE, 2),
 ]
+# Rounds older than the previous one are settled: their reports are in and accepted, and the
+# few that never came were closed by the agents.
+SETTLED_MIX = [(Status.CLOSED, 82), (Status.DECLINED, 14), (Status.WITHDRAWN, 4)]
 CURRENT_MIX = [
     (Status.DRAFT, 8),
     (Status.SUBMITTED, 12),
@@ -469,7 +472,13 @@ def seed(
         for n in range(pilots):
             in_current = n >= pilots * (round_count - 1) / round_count
             round_ = current if in_current else rounds[n * round_count // pilots]
-            status = _weighted(rng, CURRENT_MIX if in_current else PAST_MIX)
+            if in_current:
+                mix = CURRENT_MIX
+            elif round_ is rounds[-2]:
+                mix = PAST_MIX
+            else:
+                mix = SETTLED_MIX
+            status = _weighted(rng, mix)
             district = district_list[rng.randrange(len(district_list))]
             agent = agents_by_district[district.pk][rng.randrange(2)]
             if rng.random() < 0.25 and by_district_orgs.get(district.pk):

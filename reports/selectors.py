@@ -17,7 +17,9 @@ from grants.workflow import GRANTED_STATUSES, Status
 from . import figures
 
 PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
-LIST_LIMIT = 50
+# What a committee reads: the strongest candidates, the latest failures and lessons.
+LIST_LIMIT = 10
+LESSON_LIMIT = 40
 
 
 def districts_overview() -> QuerySet[District]:
@@ -109,7 +111,7 @@ def lessons_of(lessons: QuerySet[Lesson]) -> list[tuple[str, list[Lesson]]]:
     lessons = (
         lessons.select_related("report__idea")
         .prefetch_related("themes")
-        .order_by("-report__submitted_at", "position")[: LIST_LIMIT * 4]
+        .order_by("-report__submitted_at", "position")[:LESSON_LIMIT]
     )
     groups: dict[str, list[Lesson]] = {}
     for lesson in lessons:

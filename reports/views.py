@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,9 +98,17 @@ def _district_context(request, slug: str) -> dict:
     }
 
 
+DISTRICT_PILOTS_PAGE = 25
+
+
 @role_required(roles.can_view_reports)
 def district_report(request, slug: str):
-    return render(request, "reports/district.html", _district_context(request, slug))
+    context = _district_context(request, slug)
+    # On the page the pilots come a page at a time; the PDF and the CSV have them all.
+    pilots = selectors.district_pilots(district=context["district"], round_=context["round"])
+    page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
+    context.update({"pilots": page.object_list, "page": page})
+    return render(request, "reports/district.html", context)
 
 
 @role_required(roles.can_view_reports)

@@ -23,7 +23,7 @@ CEILINGS = {
     "agent queue, filtered": 22,
     "agent's idea page": 26,
     "resident's /my/": 8,
-    "district report": 15,
+    "district report": 16,
     "comparison": 10,
     "showcase": 6,
     "open data JSON": 6,

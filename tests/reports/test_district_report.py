@@ -223,3 +223,20 @@ def test_the_report_runs_the_same_queries_for_10_and_1000_pilots(
     report = selectors.district_report(district=district)
     assert report["pilot_count"] == 1000
     assert measured() == at_ten
+
+
+def test_the_pilots_of_a_district_come_a_page_at_a_time(client, manager, make_idea, district):
+    from reports.views import DISTRICT_PILOTS_PAGE
+
+    for n in range(DISTRICT_PILOTS_PAGE + 2):
+        make_idea("approved", title=f"Pilot number {n:02d}")
+    client.force_login(manager)
+    url = reverse("reports:district", args=[district.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    shown = [n for n in range(DISTRICT_PILOTS_PAGE + 2) if f"Pilot number {n:02d}" in first]
+    later = [n for n in range(DISTRICT_PILOTS_PAGE + 2) if f"Pilot number {n:02d}" in second]
+    assert len(shown) == DISTRICT_PILOTS_PAGE and len(later) == 2
+    assert not set(shown) & set(later)
+    assert "page=2" in first
+    assert client.get(url + "?page=abc").status_code == 200  # a bad page number shows the first
