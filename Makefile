@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test install lint format messages clean bench
+.PHONY: run test install lint format messages clean bench loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -33,6 +33,11 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipilot
 BENCH_ARGS ?= --sizes 1000,100000 --districts 50 --repeat 30
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
+
+# A bounded load test on loopback: locust against gunicorn on the 100,000-pilot database.
+LOADTEST_ARGS ?= --size 100000 --users 150 --seconds 60 --burst 1000
+loadtest: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py loadtest $(LOADTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
