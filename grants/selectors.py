@@ -211,7 +211,7 @@ def resident_agents() -> QuerySet[User]:
 # A term found in more than this share of past pilots says little about any of them; nor does
 # one found in more than MAX_POSTINGS of them, however many pilots there are.
 COMMON_TERM_SHARE = 0.2
-MAX_POSTINGS = 2000
+MAX_POSTINGS = 500
 # The rarest terms of a text that are looked up: enough to find what is alike, and a bound on the
 # work per lookup.
 MAX_TERMS = 12
@@ -246,7 +246,9 @@ def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int 
     weights = {term: math.log(1 + pilot_count / n) for n, term in rare}
     if len(weights) < MIN_MATCHED_TERMS:
         return []
-    matches = IdeaTerm.objects.filter(term__in=weights, idea__status__in=PAST_STATUSES)
+    # Ranked on the terms alone (an index range each), a few more than needed; the pilots that
+    # are not past yet are dropped after, by their primary keys.
+    matches = IdeaTerm.objects.filter(term__in=weights)
     if exclude_idea_id is not None:
         matches = matches.exclude(idea_id=exclude_idea_id)
     score = Case(
@@ -258,15 +260,15 @@ def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int 
         .annotate(score=Sum(score), matched=Count("id"))
         .filter(matched__gte=MIN_MATCHED_TERMS)
         .order_by("-score", "idea_id")
-        .values_list("idea_id", flat=True)[:limit]
+        .values_list("idea_id", flat=True)[: limit * 2 + 10]
     )
     found = (
-        Idea.objects.filter(pk__in=ranked)
+        Idea.objects.filter(pk__in=ranked, status__in=PAST_STATUSES)
         .select_related("district", "closing_report")
         .prefetch_related("closing_report__lessons")
         .in_bulk()
     )
-    return [found[idea_id] for idea_id in ranked]
+    return [found[idea_id] for idea_id in ranked if idea_id in found][:limit]
 
 
 def thread_of(*, idea: Idea, user) -> QuerySet[Message]:
@@ -311,11 +313,15 @@ def suggested_partners(*, idea: Idea, similar: list[Idea] | None = None, limit: 
     if not related:
         return []
     already = set(idea.introductions.values_list("actor_id", flat=True)) | {idea.applicant_id}
+    # The related pilots' applicants and partners by their ids: two index lookups, not an OR
+    # across two joins.
+    candidates = set(Idea.objects.filter(pk__in=related).values_list("applicant_id", flat=True))
+    candidates |= set(
+        Idea.partners.through.objects.filter(idea_id__in=related).values_list("actor_id", flat=True)
+    )
     actors = (
-        Actor.objects.filter(Q(ideas__in=related) | Q(partner_ideas__in=related))
+        Actor.objects.filter(pk__in=candidates - already)
         .exclude(kind=Actor.Kind.RESIDENT)
-        .exclude(pk__in=already)
-        .distinct()
         .order_by("name")
     )
     return list(actors[:limit])
