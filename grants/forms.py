@@ -78,6 +78,7 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["partners"].queryset = organisations().order_by("name")
+        self._offer_partners()
         if user is not None and user.is_authenticated:
             own = actors_of_user(user=user).exclude(kind="resident")
             self.fields["applicant"].queryset = own
@@ -139,6 +140,30 @@ class IdeaForm(forms.ModelForm):
                     % {"max": round_.max_grant},
                 )
         return cleaned
+
+    # The list offers at most this many organisations (the ones that joined last, and the ones
+    # already chosen); any organisation may still be chosen, and others named in free text.
+    PARTNER_CHOICES = 200
+
+    def _offer_partners(self) -> None:
+        field = self.fields["partners"]
+        chosen = set()
+        if self.is_bound:
+            values = (
+                self.data.getlist("partners")
+                if hasattr(self.data, "getlist")
+                else self.data.get("partners") or []
+            )
+            values = values if isinstance(values, list | tuple) else [values]
+            chosen = {str(value) for value in values if str(value).isdigit()}
+        elif self.instance.pk:
+            chosen = {str(pk) for pk in self.instance.partners.values_list("pk", flat=True)}
+        offered = field.queryset.order_by("-created_at")[: self.PARTNER_CHOICES]
+        choices = {str(actor.pk): actor.name for actor in offered}
+        if chosen - set(choices):
+            for actor in field.queryset.filter(pk__in=chosen - set(choices)):
+                choices[str(actor.pk)] = actor.name
+        field.widget.choices = sorted(choices.items(), key=lambda item: item[1].lower())
 
 
 class AssistedIdeaForm(IdeaForm):

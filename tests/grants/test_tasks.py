@@ -106,6 +106,7 @@ def test_beat_schedules_the_sweeps():
         "grants.tasks.refresh_term_stats",
         "reports.tasks.refresh_report_figures",
     }
+    app.loader.import_default_modules()  # what a worker does at start: find every app's tasks
     assert scheduled <= set(app.tasks)
 
 
