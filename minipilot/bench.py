@@ -132,7 +132,10 @@ class Personas:
         # The agent's idea page is measured at its fullest: an idea waiting for a decision that
         # has similar past pilots in its district (so partners are suggested too).
         waiting = Idea.objects.filter(district=district, status=Status.SUBMITTED).order_by("pk")
-        self.waiting_idea = waiting.first()
+        self.waiting_idea = (
+            waiting.first()
+            or Idea.objects.filter(district=district).exclude(status=Status.DRAFT).first()
+        )
         for idea in waiting[:50]:
             similar = selectors.similar_pilots(
                 text=f"{idea.title} {idea.need} {idea.plan}", exclude_idea_id=idea.pk

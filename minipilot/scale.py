@@ -322,6 +322,9 @@ def flush_domain_data() -> None:
     ]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Inside a transaction that has just inserted rows (a test seeding twice), their
+            # deferred foreign-key checks must run before the tables can be emptied.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
             for model in [

@@ -27,7 +27,7 @@ CEILINGS = {
     "comparison": 10,
     "showcase": 6,
     "open data JSON": 6,
-    "idea submission (POST)": 60,
+    "idea submission (POST)": 64,
 }
 
 
