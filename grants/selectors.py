@@ -79,6 +79,9 @@ def in_agent_scope(queryset: QuerySet[Idea], *, user) -> QuerySet[Idea]:
     return queryset if scope is None else queryset.filter(district_id__in=scope)
 
 
+QUEUE_UNSHOWN = ("need", "plan", "decision_reason", "info_request", "info_answer")
+
+
 def agent_queue(*, user=None, params=None):
     """Ideas waiting for a decision, the longest-waiting first, filtered by the URL's params.
 
@@ -86,13 +89,17 @@ def agent_queue(*, user=None, params=None):
     """
     from .filters import QueueFilter
 
-    ideas = Idea.objects.filter(
-        status__in=[*AWAITING_DECISION, Status.NEEDS_INFO], held_reason=""
-    ).select_related("district", "round", "applicant")
+    # The rows show neither the texts nor the answers: they stay in the database.
+    ideas = (
+        Idea.objects.filter(status__in=[*AWAITING_DECISION, Status.NEEDS_INFO], held_reason="")
+        .select_related("district", "round", "applicant")
+        .defer(*QUEUE_UNSHOWN)
+    )
+    scope = None
     if user is not None:
         ideas = in_agent_scope(ideas, user=user)
-    queue = QueueFilter(params, queryset=ideas.order_by("submitted_at", "id"))
-    return queue
+        scope = roles.district_ids_in_scope(user)
+    return QueueFilter(params, queryset=ideas.order_by("submitted_at", "id"), district_ids=scope)
 
 
 def status_counts(*, user) -> dict[str, int]:
@@ -113,15 +120,16 @@ def moderation_list(*, user=None) -> QuerySet[Idea]:
 
 
 FOLLOW_UP_ROWS = 20
+# The payments listed on the dashboard; the finance CSV has them all.
+TO_PAY_ROWS = 20
 ENDING_SOON_DAYS = 7
 REPORT_OVERDUE_DAYS = 14
 
 
 def agent_follow_up(*, user, today: date) -> dict[str, QuerySet]:
     """The pilots an agent follows after the decision, each list bounded."""
-    pilots = in_agent_scope(Idea.objects.all(), user=user).select_related(
-        "district", "applicant", "grant"
-    )
+    # The lists show a title and a date, so they read just those columns.
+    pilots = in_agent_scope(Idea.objects.all(), user=user).only("id", "title", "ends_on")
     return {
         "approved": pilots.filter(status=Status.APPROVED).order_by("starts_on", "id")[
             :FOLLOW_UP_ROWS

@@ -45,11 +45,14 @@ urlpatterns = [
     path("my/", views.my_ideas, name="my"),
     path("my/notifications/", views.my_notifications, name="notifications"),
     path("agent/", views.agent_dashboard, name="agent"),
+    path("agent/follow-up/", views.agent_follow_up, name="agent_follow_up"),
+    path("agent/money/", views.agent_money, name="agent_money"),
     path("agent/ideas/new/", views.agent_idea_new, name="agent_idea_new"),
     path("agent/approve/", views.agent_bulk_approve, name="agent_bulk_approve"),
     path("agent/grants/<int:grant_id>/paid/", views.grant_paid, name="grant_paid"),
     path("agent/grants.csv", views.payments_csv, name="payments_csv"),
     path("agent/ideas/<int:idea_id>/", views.agent_idea, name="agent_idea"),
+    path("agent/ideas/<int:idea_id>/mill/", views.agent_idea_mill, name="agent_idea_mill"),
     path("agent/ideas/<int:idea_id>/close/", views.agent_close, name="agent_close"),
     path(
         "agent/ideas/<int:idea_id>/return/", views.agent_return_report, name="agent_return_report"

@@ -493,19 +493,64 @@ def agent_dashboard(request):
     status = 200 if valid else 400
     if request.headers.get("HX-Request"):
         return render(request, "grants/partials/queue.html", context, status=status)
-    today = timezone.localdate()
     counts = selectors.status_counts(user=request.user)
     context.update(
         {
             "counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
             "held": selectors.moderation_list(user=request.user),
-            "follow_up": selectors.agent_follow_up(user=request.user, today=today),
-            "to_pay": selectors.grants_to_pay(user=request.user)[:20],
-            "failed": selectors.failed_notifications(user=request.user),
-            "rounds": selectors.rounds_money(today=today),
         }
     )
+    # The follow-up and the money are parts of their own (below), loaded after the queue.
     return render(request, "grants/agent_dashboard.html", context, status=status)
+
+
+def _part(request, template: str, context: dict):
+    """A part of an agent's page: alone when the page loads it (htmx), else a page of its own,
+    so that it works without JavaScript and can be bookmarked."""
+    if request.headers.get("HX-Request"):
+        return render(request, template, context)
+    return render(request, "grants/agent_part.html", {**context, "part": template})
+
+
+def _dashboard_part(request, template: str, context: dict):
+    return _part(
+        request,
+        template,
+        {
+            "page_title": _("Agent's dashboard"),
+            "back_url": reverse("grants:agent"),
+            "back_label": _("Back to the dashboard"),
+            **context,
+        },
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_follow_up(request):
+    """The pilots an agent follows after the decision, and the messages that could not be sent."""
+    return _dashboard_part(
+        request,
+        "grants/partials/follow_up.html",
+        {
+            "heading": _("Pilots to follow up"),
+            "follow_up": selectors.agent_follow_up(user=request.user, today=timezone.localdate()),
+            "failed": selectors.failed_notifications(user=request.user),
+        },
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_money(request):
+    """Each round's budget, granted, paid and left, and the grants still to pay."""
+    return _dashboard_part(
+        request,
+        "grants/partials/money.html",
+        {
+            "heading": _("Money"),
+            "rounds": selectors.rounds_money(today=timezone.localdate()),
+            "to_pay": selectors.grants_to_pay(user=request.user)[: selectors.TO_PAY_ROWS],
+        },
+    )
 
 
 @role_required(roles.can_view_dashboard)
@@ -533,12 +578,7 @@ def agent_idea(request, idea_id: int):
 
 def _render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
     can_decide = roles.is_agent(request.user)
-    # One lookup serves both the similar pilots shown and the partners suggested from them.
-    similar = selectors.similar_pilots(
-        text=f"{idea.title} {idea.need} {idea.plan}",
-        exclude_idea_id=idea.pk,
-        limit=selectors.SIMILAR_FOR_PARTNERS,
-    )
+    # The idea mill (similar pilots, partners, earlier ideas) is loaded after the page.
     return render(
         request,
         "grants/agent_idea.html",
@@ -548,11 +588,6 @@ def _render_agent_idea(request, idea, *, form=None, message_form=None, status=20
             or DecisionForm(
                 initial={"amount": idea.amount}, applicant_language=idea.created_by.language
             ),
-            "earlier": selectors.earlier_pilots_of(idea=idea),
-            "similar": similar[: selectors.SIMILAR_SHOWN],
-            "partners": selectors.suggested_partners(idea=idea, similar=similar)
-            if can_decide
-            else [],
             "can_decide": can_decide,
             "actions": allowed_actions(status=idea.status, role=Role.AGENT),
             "thread": selectors.thread_of(idea=idea, user=request.user),
@@ -561,6 +596,34 @@ def _render_agent_idea(request, idea, *, form=None, message_form=None, status=20
         },
         status=status,
     )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_idea_mill(request, idea_id: int):
+    """The idea mill of an idea: partners to suggest, similar past pilots, the applicant's earlier
+    ideas. A part of the agent's idea page, loaded after it."""
+    idea = _load_idea(idea_id)
+    if not _agent_may_read(request.user, idea):
+        raise PermissionDenied
+    # One lookup serves both the similar pilots shown and the partners suggested from them.
+    similar = selectors.similar_pilots(
+        text=f"{idea.title} {idea.need} {idea.plan}",
+        exclude_idea_id=idea.pk,
+        limit=selectors.SIMILAR_FOR_PARTNERS,
+    )
+    context = {
+        "idea": idea,
+        "heading": _("Idea mill"),
+        "page_title": idea.title,
+        "back_url": reverse("grants:agent_idea", args=[idea.pk]),
+        "back_label": _("Back to the idea"),
+        "earlier": selectors.earlier_pilots_of(idea=idea),
+        "similar": similar[: selectors.SIMILAR_SHOWN],
+        "partners": selectors.suggested_partners(idea=idea, similar=similar)
+        if roles.is_agent(request.user)
+        else [],
+    }
+    return _part(request, "grants/partials/idea_mill.html", context)
 
 
 def _decide(*, idea: Idea, user, data: dict) -> None:

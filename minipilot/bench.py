@@ -97,8 +97,8 @@ def _time(call: Callable[[], int], repeat: int) -> tuple[list[float], int, int]:
     return timings, len(captured), status
 
 
-def _get(client: Client, url: str) -> int:
-    response = client.get(url)
+def _get(client: Client, url: str, *, htmx: bool = False) -> int:
+    response = client.get(url, headers={"HX-Request": "true"} if htmx else None)
     if response.status_code != 200:
         raise RuntimeError(f"{url} gave {response.status_code}")
     if getattr(response, "streaming", False):
@@ -145,6 +145,10 @@ class Personas:
                 break
 
 
+# Parts of a page that the browser loads after it: requested as htmx does.
+LOADED_AFTER = {"agent's follow-up", "agent's money", "agent's idea mill"}
+
+
 def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
     """The measured pages: (name, who reads it, address), in English."""
     district = personas.district
@@ -164,6 +168,14 @@ def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
                 "agent's idea page",
                 "agent",
                 reverse("grants:agent_idea", args=[personas.waiting_idea.pk]),
+            ),
+            # Parts of those two pages that the browser loads after them (htmx).
+            ("agent's follow-up", "agent", reverse("grants:agent_follow_up")),
+            ("agent's money", "agent", reverse("grants:agent_money")),
+            (
+                "agent's idea mill",
+                "agent",
+                reverse("grants:agent_idea_mill", args=[personas.waiting_idea.pk]),
             ),
             ("resident's /my/", "resident", reverse("grants:my")),
             ("district report", "manager", reverse("reports:district", args=[district.slug])),
@@ -202,7 +214,8 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
     results: list[Result] = []
     for name, persona, url in pages:
         client = clients[persona]
-        timings, queries, status = _time(lambda c=client, u=url: _get(c, u), repeat)
+        htmx = name in LOADED_AFTER
+        timings, queries, status = _time(lambda c=client, u=url, h=htmx: _get(c, u, htmx=h), repeat)
         results.append(
             Result(
                 name=name,

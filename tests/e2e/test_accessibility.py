@@ -7,6 +7,7 @@ the real CSS: colour contrast, labels, landmarks, headings, names of links and b
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.needs_browser
 
@@ -86,7 +87,10 @@ PAGES = {
     "idea, reported": ("resident", "/en/ideas/{id}/", "reported"),
     "closing report form": ("resident", "/en/ideas/{id}/report/", "approved"),
     "agent dashboard": ("agent", "/en/agent/", None),
+    "agent's follow-up, alone": ("agent", "/en/agent/follow-up/", None),
+    "agent's money, alone": ("agent", "/en/agent/money/", None),
     "agent idea, to decide": ("agent", "/en/agent/ideas/{id}/", "submitted"),
+    "idea mill, alone": ("agent", "/en/agent/ideas/{id}/mill/", "submitted"),
     "agent idea, reported": ("agent", "/en/agent/ideas/{id}/", "reported"),
     "district report": ("manager", "/en/reports/iittala/", None),
     "district reports": ("manager", "/en/reports/", None),
@@ -104,6 +108,8 @@ def test_page_has_no_wcag_violations(name, request, live_server, page, login, id
         path = path.format(id=ideas[status].pk)
     response = page.goto(live_server.url + path)
     assert response.status == 200, f"{path} answered {response.status}"
+    # The parts that load after the page are checked with it.
+    expect(page.locator('[hx-trigger="load"]')).to_have_count(0)
     assert_accessible(page)
 
 

@@ -154,7 +154,7 @@ def test_money_shows_granted_paid_and_remaining(client, agent, manager, make_ide
     services.grant_mark_paid(grant=idea.grant, by=agent, paid_on=timezone.localdate())
     make_idea("approved")
     client.force_login(manager)
-    page = client.get(reverse("grants:agent")).content.decode()
+    page = client.get(reverse("grants:agent_money")).content.decode()
     assert "1000.00 €" in page  # granted
     assert "500.00 €" in page  # paid
     assert "59000.00 €" in page  # remaining of 60000
@@ -207,3 +207,26 @@ def test_many_racing_approvals_never_exceed_the_budget(district, resident, agent
     assert Grant.objects.count() == 3
     assert Idea.objects.filter(status="approved").count() == 3
     assert selectors.rounds_money(today=timezone.localdate()).get(pk=round_.pk).grant_count == 3
+
+
+def test_the_follow_up_and_the_money_load_after_the_queue_and_work_without_javascript(
+    client, agent, make_idea
+):
+    make_idea("running", title="Running café")
+    make_idea("approved", title="Granted walks")
+    client.force_login(agent)
+    dashboard = client.get(reverse("grants:agent")).content.decode()
+    follow_up, money = reverse("grants:agent_follow_up"), reverse("grants:agent_money")
+    # The dashboard names both parts: htmx loads them, a plain link opens them.
+    for url in (follow_up, money):
+        assert f'hx-get="{url}"' in dashboard and f'href="{url}"' in dashboard
+    assert "Running café" not in dashboard
+
+    part = client.get(follow_up, headers={"HX-Request": "true"}).content.decode()
+    assert '<div id="follow-up">' in part and "<html" not in part
+    assert "Running café" in part and "Granted walks" in part
+    page = client.get(follow_up).content.decode()
+    assert "<html" in page and "Running café" in page and "Back to the dashboard" in page
+
+    part = client.get(money, headers={"HX-Request": "true"}).content.decode()
+    assert '<div id="money">' in part and "<html" not in part and "Granted walks" in part

@@ -45,7 +45,7 @@ def test_partners_who_ran_related_pilots_are_suggested_and_introduced(
     assert parish in selectors.suggested_partners(idea=new)
 
     client.force_login(agent)
-    page = client.get(reverse("grants:agent_idea", args=[new.pk])).content.decode()
+    page = client.get(reverse("grants:agent_idea_mill", args=[new.pk])).content.decode()
     assert "Iittalan seurakunta" in page and "Elämänkaarikahvila" in page
 
     mail.outbox.clear()
@@ -65,7 +65,7 @@ def test_partners_who_ran_related_pilots_are_suggested_and_introduced(
 def test_the_applicants_earlier_pilots_are_shown(client, agent, make_idea, past_cafe):
     new = make_idea("submitted", title="Toinen idea")
     client.force_login(agent)
-    page = client.get(reverse("grants:agent_idea", args=[new.pk])).content.decode()
+    page = client.get(reverse("grants:agent_idea_mill", args=[new.pk])).content.decode()
     assert "The applicant&#x27;s earlier ideas" in page or "earlier ideas" in page
     assert past_cafe in selectors.earlier_pilots_of(idea=new)
 

@@ -6,6 +6,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.urls import reverse
 
 from grants import notifications, services, tasks
 from grants.models import Notification
@@ -68,7 +69,9 @@ def test_a_final_failure_is_recorded_for_the_agent(
     assert notification.state == "failed"
     assert "mail server is down" in notification.last_error
     client.force_login(agent)
-    assert "mail server is down" in client.get("/agent/").content.decode()
+    # The dashboard's follow-up part lists it.
+    page = client.get(reverse("grants:agent_follow_up"), headers={"HX-Request": "true"})
+    assert "mail server is down" in page.content.decode()
 
 
 def test_non_essential_mail_can_be_switched_off(

@@ -188,6 +188,8 @@ EXPECTED = {
     ),
     # The agent's pages.
     "grants:agent": Page(role_page(READERS)),
+    "grants:agent_follow_up": Page(role_page(READERS)),
+    "grants:agent_money": Page(role_page(READERS)),
     "grants:agent_idea_new": Page(role_page(AGENTS)),
     "grants:payments_csv": Page(role_page(READERS)),
     "grants:agent_idea": Page(
@@ -196,6 +198,7 @@ EXPECTED = {
         post={"decision": "approve", "amount": "500.00"},
         may_post=("agent_x",),
     ),
+    "grants:agent_idea_mill": Page(role_page(("agent_x", "manager")), kwargs="submitted"),
     "grants:agent_bulk_approve": Page(
         role_page(AGENTS, status=405),
         kwargs="",
@@ -550,7 +553,13 @@ def test_admin_is_for_staff_only(client, world):
 
 # --- no leaks on any idea's pages ---------------------------------------------------------
 
-IDEA_PAGES = ("grants:idea", "grants:agent_idea", "grants:idea_edit", "grants:closing_report")
+IDEA_PAGES = (
+    "grants:idea",
+    "grants:agent_idea",
+    "grants:agent_idea_mill",
+    "grants:idea_edit",
+    "grants:closing_report",
+)
 
 
 def test_no_idea_page_shows_a_secret_to_a_persona_who_may_not_see_it(client, world):
@@ -576,7 +585,7 @@ def test_a_district_agent_is_refused_another_districts_idea(client, world):
     agent_y = world["people"]["agent_y"]
     client.force_login(agent_y)
     before = snapshot()
-    for name in ("grants:idea", "grants:agent_idea"):
+    for name in ("grants:idea", "grants:agent_idea", "grants:agent_idea_mill"):
         assert client.get(reverse(name, args=[submitted.pk])).status_code == 403, name
     response = client.post(reverse("grants:idea_messages", args=[submitted.pk]), {"body": "Hi"})
     assert response.status_code == 403

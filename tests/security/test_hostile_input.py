@@ -105,6 +105,7 @@ def _idea_pages(idea_id: int):
     return [
         ("resident_a", reverse("grants:idea", args=[idea_id])),
         ("agent", reverse("grants:agent_idea", args=[idea_id])),
+        ("agent", reverse("grants:agent_idea_mill", args=[idea_id])),
     ]
 
 
