@@ -1,12 +1,12 @@
 """The agent's queue filters; they work as URL parameters (?status=submitted&district=iittala)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, District
+from minipilot.filtering import FilterForm
 
 from .models import AgeGroup, Idea, Round
 from .workflow import Status
@@ -15,27 +15,6 @@ QUEUE_STATUSES = [
     (Status.SUBMITTED.value, Status.SUBMITTED.label),
     (Status.NEEDS_INFO.value, Status.NEEDS_INFO.label),
 ]
-
-
-class QueueForm(forms.Form):
-    """The filters' form, drawn by the dashboard field by field: Bootstrap's classes are set
-    here, and a value that was not understood marks its field invalid, for the eye and for
-    screen readers (with its message, which names it)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] += " is-invalid"
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -62,7 +41,7 @@ class QueueFilter(django_filters.FilterSet):
     class Meta:
         model = Idea
         fields: list[str] = []
-        form = QueueForm
+        form = FilterForm
 
     def __init__(self, *args, district_ids=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, District
 
-from .workflow import Action, Status
+from .workflow import GRANTED_STATUSES, Action, Status
 
 
 class AgeGroup(models.TextChoices):
@@ -171,6 +171,12 @@ class Idea(models.Model):
             models.Index(fields=["status", "starts_on"], name="idea_status_starts"),
             models.Index(fields=["status", "updated_at"], name="idea_status_updated"),
             models.Index(fields=["status", "retention_notice_at"], name="idea_status_notice"),
+            # A district's granted pilots, newest first (the district report's pages).
+            models.Index(
+                fields=["district", "-starts_on", "-id"],
+                condition=Q(status__in=sorted(status.value for status in GRANTED_STATUSES)),
+                name="idea_district_granted",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

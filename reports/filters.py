@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
 from grants.models import AgeGroup, Idea, Theme
+from minipilot.filtering import FilterForm
 
 
 class ShowcaseFilter(django_filters.FilterSet):
@@ -19,6 +20,7 @@ class ShowcaseFilter(django_filters.FilterSet):
     class Meta:
         model = Idea
         fields: list[str] = []
+        form = FilterForm
 
     def filter_theme(self, queryset, name, value):
         return queryset.filter(closing_report__lessons__themes=value).distinct()

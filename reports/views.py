@@ -132,15 +132,40 @@ def district_pdf(request, slug: str):
     return response
 
 
+SHOWCASE_PAGE = 25
+SHOWCASE_MAX_PAGE = 10_000
+
+
+def page_number(value: str | None) -> int:
+    """A page number from the address; anything else is the first page, as Django's paginator
+    does (a mistyped link should still show pilots)."""
+    if value and value.isdigit():
+        return min(max(int(value), 1), SHOWCASE_MAX_PAGE)
+    return 1
+
+
 def pilot_list(request):
     """The public showcase: closed pilots whose makers agreed to publish them."""
     showcase = ShowcaseFilter(request.GET, queryset=selectors.showcase_pilots())
     pilots = showcase.qs if showcase.is_valid() else selectors.showcase_pilots().none()
     status = 200 if showcase.is_valid() else 400
+    # Newest first, a page at a time without counting them all (the count would grow with the
+    # years; the page stays the same): one row more than shown says whether there is a next page.
+    number = page_number(request.GET.get("page"))
+    start = (number - 1) * SHOWCASE_PAGE
+    rows = list(pilots[start : start + SHOWCASE_PAGE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reports/pilots.html",
-        {"pilots": pilots[:200], "showcase": showcase},
+        {
+            "pilots": rows[:SHOWCASE_PAGE],
+            "has_next": len(rows) > SHOWCASE_PAGE,
+            "page_number": number,
+            "query": query.urlencode(),
+            "showcase": showcase,
+        },
         status=status,
     )
 

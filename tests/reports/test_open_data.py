@@ -112,3 +112,27 @@ def test_open_data_json_pages_by_id_and_refuses_bad_paging(client, make_idea, re
         response = client.get(url + bad)
         assert response.status_code == 400
         assert response.json()["error"]
+
+
+def test_the_showcase_comes_a_page_at_a_time_newest_first(
+    client, make_idea, resident, agent, monkeypatch
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "SHOWCASE_PAGE", 2)
+    for title in ("First", "Second", "Third"):
+        closed(make_idea, resident, agent, publish=True, title=title, age_groups=["youth"])
+    url = reverse("reports:pilots")
+
+    first = client.get(url + "?age_group=youth").content.decode()
+    assert "Third" in first and "Second" in first and "First" not in first
+    assert 'href="?age_group=youth&amp;page=2"' in first and 'rel="prev"' not in first
+
+    second = client.get(url + "?age_group=youth&page=2").content.decode()
+    assert "First" in second and "Second" not in second
+    assert 'href="?age_group=youth&amp;page=1"' in second and 'rel="next"' not in second
+
+    # A mistyped page is the first; one past the end is empty, not an error.
+    assert "Third" in client.get(url + "?page=abc").content.decode()
+    beyond = client.get(url + "?page=9")
+    assert beyond.status_code == 200 and "Third" not in beyond.content.decode()
