@@ -14,6 +14,8 @@ from locust import HttpUser, between, task
 SESSIONS = json.loads(open(os.environ["MINIPILOT_LOADTEST_SESSIONS"]).read())  # noqa: SIM115
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTED = re.compile(r'name="started" value="([^"]+)"')
+# A filter changed on the dashboard, or a part loaded after a page, comes from htmx.
+HTMX = {"HX-Request": "true"}
 
 
 class Person(HttpUser):
@@ -69,14 +71,21 @@ class Agent(Person):
     @task(4)
     def queue(self):
         self.client.get("/en/agent/", name="agent queue")
+        # What the browser loads after the dashboard.
+        self.client.get("/en/agent/follow-up/", headers=HTMX, name="agent's follow-up")
+        self.client.get("/en/agent/money/", headers=HTMX, name="agent's money")
 
     @task(2)
     def filtered(self):
-        self.client.get(self.data["filtered"], name="agent queue, filtered")
+        self.client.get(self.data["filtered"], headers=HTMX, name="agent queue, filtered")
 
     @task(3)
     def idea(self):
-        self.client.get(random.choice(self.data["ideas"]), name="agent's idea page")
+        if not self.data["ideas"]:
+            return
+        url = random.choice(self.data["ideas"])
+        self.client.get(url, name="agent's idea page")
+        self.client.get(f"{url}mill/", headers=HTMX, name="agent's idea mill")
 
 
 class Manager(Person):

@@ -145,15 +145,17 @@ class Command(BaseCommand):
                 sessions["resident"].append({"cookie": cookie(user), "idea": data})
             for user in agents:
                 district = user.agent_districts.order_by("slug").first()
-                waiting = Idea.objects.filter(district=district, status=Status.SUBMITTED)
-                ideas = [
-                    reverse("grants:agent_idea", args=[pk])
-                    for pk in waiting.values_list("pk", flat=True)[:20]
-                ]
+                sent = Idea.objects.exclude(status=Status.DRAFT)
+                # Ideas waiting in the agent's district; else any the agent may read.
+                waiting = sent.filter(district=district, status=Status.SUBMITTED)
+                pks = list(waiting.values_list("pk", flat=True)[:20]) or list(
+                    sent.filter(district=district).values_list("pk", flat=True)[:20]
+                )
+                ideas = [reverse("grants:agent_idea", args=[pk]) for pk in pks]
                 sessions["agent"].append(
                     {
                         "cookie": cookie(user),
-                        "ideas": ideas or [reverse("grants:agent")],
+                        "ideas": ideas,
                         "filtered": f"{reverse('grants:agent')}?status=submitted"
                         f"&district={district.slug}",
                     }
