@@ -43,8 +43,11 @@ class QueueFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = FilterForm
 
-    def __init__(self, *args, district_ids=None, **kwargs):
+    def __init__(self, *args, district_ids=None, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if rounds is not None:
+            # The rounds in play: the queue holds no idea of a settled round.
+            self.filters["round"].queryset = rounds
         if district_ids is not None:
             # An agent limited to some districts chooses among those alone.
             self.filters["district"].queryset = District.objects.filter(pk__in=district_ids)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from actors import roles
 from actors.models import District, Membership, User
@@ -99,7 +100,12 @@ def agent_queue(*, user=None, params=None):
     if user is not None:
         ideas = in_agent_scope(ideas, user=user)
         scope = roles.district_ids_in_scope(user)
-    return QueueFilter(params, queryset=ideas.order_by("submitted_at", "id"), district_ids=scope)
+    return QueueFilter(
+        params,
+        queryset=ideas.order_by("submitted_at", "id"),
+        district_ids=scope,
+        rounds=rounds_in_play(today=timezone.localdate()),
+    )
 
 
 def status_counts(*, user) -> dict[str, int]:
@@ -159,16 +165,22 @@ def grants_to_pay(*, user) -> QuerySet[Grant]:
     )
 
 
-# Rounds closed longer ago than this are settled: the money view shows the rounds still in play.
+# Rounds closed longer ago than this are settled: the money view and the queue's filter show
+# the rounds still in play.
 MONEY_ROUNDS_DAYS = 365
+
+
+def rounds_in_play(*, today: date) -> QuerySet[Round]:
+    """The open rounds and those closed within a year, the newest first."""
+    recent = Q(closes_on__isnull=True) | Q(closes_on__gte=today - timedelta(days=MONEY_ROUNDS_DAYS))
+    return Round.objects.filter(recent).order_by("-opens_on", "id")
 
 
 def rounds_money(*, today: date) -> QuerySet[Round]:
     """Each open or recent round's budget with what is granted, paid and left (a round's grants
     are bounded by its budget, so this costs the same however many rounds came before)."""
-    recent = Q(closes_on__isnull=True) | Q(closes_on__gte=today - timedelta(days=MONEY_ROUNDS_DAYS))
     return (
-        Round.objects.filter(recent)
+        rounds_in_play(today=today)
         .annotate(
             paid=Sum("grants__amount", filter=Q(grants__payment_state=Grant.Payment.PAID)),
             grant_count=Count("grants"),

@@ -230,3 +230,29 @@ def test_the_follow_up_and_the_money_load_after_the_queue_and_work_without_javas
 
     part = client.get(money, headers={"HX-Request": "true"}).content.decode()
     assert '<div id="money">' in part and "<html" not in part and "Granted walks" in part
+
+
+def test_the_filters_offer_the_agents_districts_and_the_rounds_in_play(
+    client, agent, open_round, district, jukola
+):
+    today = timezone.localdate()
+    settled = factories.RoundFactory(
+        slug="settled",
+        opens_on=today - timedelta(days=900),
+        closes_on=today - timedelta(days=400),
+    )
+    client.force_login(agent)
+    form = client.get(reverse("grants:agent")).context["queue"].form
+    assert set(form.fields["round"].queryset) == {open_round}
+    assert set(form.fields["district"].queryset) == {district, jukola}
+    # A settled round is not a choice: the queue holds none of its ideas.
+    assert client.get(reverse("grants:agent") + f"?round={settled.slug}").status_code == 400
+
+    jukola_agent = factories.AgentFactory(email="jukola-agent@example.org")
+    jukola_agent.agent_districts.set([jukola])
+    client.force_login(jukola_agent)
+    form = client.get(reverse("grants:agent")).context["queue"].form
+    assert list(form.fields["district"].queryset) == [jukola]
+    page = client.get(reverse("grants:agent") + "?district=iittala")
+    assert page.status_code == 400
+    assert 'aria-invalid="true"' in page.content.decode()
