@@ -135,6 +135,14 @@ class Actor(models.Model):
         ordering = ["name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
+        indexes = [
+            # The newest organisations first: the partners offered on the idea form.
+            models.Index(
+                fields=["-created_at"],
+                condition=~models.Q(kind="resident"),
+                name="actor_organisations_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -163,3 +163,29 @@ def test_one_click_approval_never_grants_more_than_asked(make_idea, agent):
     idea = make_idea("submitted", amount=Decimal("320.00"))
     services.idea_approve(idea=idea, by=agent)
     assert Grant.objects.get(idea=idea).amount == Decimal("320.00")
+
+
+def test_the_agents_of_an_idea_come_from_the_role_or_the_right_given_directly(
+    db, district, open_round, make_idea
+):
+    from django.contrib.auth.models import Permission
+
+    from grants import selectors
+
+    other = factories.DistrictFactory(name="Jukola", slug="jukola")
+    everywhere = factories.AgentFactory(email="everywhere@example.org")
+    here = factories.AgentFactory(email="here@example.org")
+    here.agent_districts.set([district])
+    elsewhere = factories.AgentFactory(email="elsewhere@example.org")
+    elsewhere.agent_districts.set([other])
+    direct = factories.UserFactory(email="direct@example.org")
+    direct.user_permissions.add(Permission.objects.get(codename="decide_idea"))
+    gone = factories.AgentFactory(email="gone@example.org", is_active=False)
+    factories.UserFactory(email="resident-only@example.org")
+
+    assert set(selectors.resident_agents()) >= {everywhere, here, elsewhere, direct}
+    assert gone not in selectors.resident_agents()
+    idea = make_idea("submitted")
+    agents = set(selectors.agents_of(idea=idea))
+    assert {everywhere, here, direct} <= agents
+    assert elsewhere not in agents and gone not in agents
