@@ -28,6 +28,10 @@ class Round(models.Model):
     granted_total = models.DecimalField(
         _("granted so far (€)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
+    # Kept by the payment service beside the grants, so that the money view reads one row.
+    paid_total = models.DecimalField(
+        _("paid so far (€)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     default_grant = models.DecimalField(
         _("default grant (€)"), max_digits=8, decimal_places=2, default=Decimal("500.00")
     )
@@ -61,6 +65,10 @@ class Round(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(granted_total__gte=0), name="round_granted_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("granted_total")),
+                name="round_paid_within_granted",
             ),
             models.CheckConstraint(
                 condition=Q(default_grant__gt=0) & Q(default_grant__lte=F("max_grant")),

@@ -177,16 +177,9 @@ def rounds_in_play(*, today: date) -> QuerySet[Round]:
 
 
 def rounds_money(*, today: date) -> QuerySet[Round]:
-    """Each open or recent round's budget with what is granted, paid and left (a round's grants
-    are bounded by its budget, so this costs the same however many rounds came before)."""
-    return (
-        rounds_in_play(today=today)
-        .annotate(
-            paid=Sum("grants__amount", filter=Q(grants__payment_state=Grant.Payment.PAID)),
-            grant_count=Count("grants"),
-        )
-        .order_by("-opens_on", "id")
-    )
+    """Each open or recent round's budget with what is granted, paid and left: sums the round
+    keeps, so this costs the same however many grants and rounds there are."""
+    return rounds_in_play(today=today)
 
 
 def granted_pilots(*, district: District | None = None) -> QuerySet[Idea]:

@@ -387,6 +387,7 @@ def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "
     locked.paid_by = by
     locked.paid_marked_at = timezone.now()
     locked.save()
+    Round.objects.filter(pk=locked.round_id).update(paid_total=F("paid_total") + locked.amount)
     audit_record(
         by,
         AuditEvent.Action.GRANT_PAID,

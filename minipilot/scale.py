@@ -468,6 +468,7 @@ def seed(
         say(f"{len(makers)} makers, {len(organisations)} organisations, {len(rounds)} rounds")
 
         granted_per_round: dict[int, Decimal] = {r.pk: Decimal("0.00") for r in rounds}
+        paid_per_round: dict[int, Decimal] = {r.pk: Decimal("0.00") for r in rounds}
         terms_cache: dict[str, set[str]] = {}
         partner_through = Idea.partners.through
         lesson_themes = Lesson.themes.through
@@ -662,6 +663,8 @@ def seed(
                 )
                 granted_per_round[round_.pk] += grant_amount
                 if paid:
+                    paid_per_round[round_.pk] += grant_amount
+                if paid:
                     notes += [("grant_paid", creator, f"grant_paid:{idea.pk}:{creator.pk}")]
             if status in {Status.REPORT_DUE, Status.REPORTED, Status.CLOSED} or (
                 status == Status.RUNNING and ends <= today + timedelta(days=3)
@@ -761,7 +764,9 @@ def seed(
         for round_ in rounds:
             granted = granted_per_round[round_.pk]
             budget = max(Decimal("10000.00"), (granted * Decimal("1.25")).quantize(Decimal("1")))
-            Round.objects.filter(pk=round_.pk).update(granted_total=granted, budget=budget)
+            Round.objects.filter(pk=round_.pk).update(
+                granted_total=granted, paid_total=paid_per_round[round_.pk], budget=budget
+            )
         _reset_sequences(_Writer.ORDER + [District, Theme])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

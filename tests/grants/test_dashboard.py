@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grants import selectors, services
+from grants import services
 from grants.models import Grant, Idea, Round, StatusChange
 from tests import factories
 
@@ -206,7 +206,7 @@ def test_many_racing_approvals_never_exceed_the_budget(district, resident, agent
     assert round_.granted_total == Decimal("1500.00")
     assert Grant.objects.count() == 3
     assert Idea.objects.filter(status="approved").count() == 3
-    assert selectors.rounds_money(today=timezone.localdate()).get(pk=round_.pk).grant_count == 3
+    assert Grant.objects.filter(round=round_).count() == 3
 
 
 def test_the_follow_up_and_the_money_load_after_the_queue_and_work_without_javascript(
@@ -256,3 +256,14 @@ def test_the_filters_offer_the_agents_districts_and_the_rounds_in_play(
     page = client.get(reverse("grants:agent") + "?district=iittala")
     assert page.status_code == 400
     assert 'aria-invalid="true"' in page.content.decode()
+
+
+def test_a_payment_adds_to_its_rounds_paid_total_and_the_database_keeps_it_within_granted(
+    agent, make_idea, open_round
+):
+    idea = make_idea("approved")
+    services.grant_mark_paid(grant=idea.grant, by=agent, paid_on=timezone.localdate())
+    open_round.refresh_from_db()
+    assert open_round.paid_total == idea.grant.amount == open_round.granted_total
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Round.objects.filter(pk=open_round.pk).update(paid_total=open_round.granted_total + 1)

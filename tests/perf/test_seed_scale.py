@@ -43,6 +43,10 @@ def test_budgets_hold_and_each_history_ends_in_the_status(seeded):
         total = Grant.objects.filter(round=round_).aggregate(total=Sum("amount"))["total"]
         assert round_.granted_total == (total or Decimal("0.00"))
         assert round_.granted_total <= round_.budget
+        paid = Grant.objects.filter(round=round_, payment_state=Grant.Payment.PAID)
+        assert round_.paid_total == (
+            paid.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        )
     last = {
         change.idea_id: change.to_status
         for change in StatusChange.objects.order_by("idea_id", "created_at", "id")
