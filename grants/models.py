@@ -244,6 +244,14 @@ class Grant(models.Model):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_positive")]
+        indexes = [
+            # The few grants still to pay, oldest decision first, among all ever paid.
+            models.Index(
+                fields=["decided_at", "id"],
+                condition=Q(payment_state="to_pay"),
+                name="grant_to_pay",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.idea} – {self.amount} €"
