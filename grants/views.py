@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -492,7 +493,9 @@ def agent_dashboard(request):
     }
     status = 200 if valid else 400
     if request.headers.get("HX-Request"):
-        return render(request, "grants/partials/queue.html", context, status=status)
+        response = render(request, "grants/partials/queue.html", context, status=status)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     counts = selectors.status_counts(user=request.user)
     context.update(
         {
@@ -501,15 +504,21 @@ def agent_dashboard(request):
         }
     )
     # The follow-up and the money are parts of their own (below), loaded after the queue.
-    return render(request, "grants/agent_dashboard.html", context, status=status)
+    response = render(request, "grants/agent_dashboard.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _part(request, template: str, context: dict):
     """A part of an agent's page: alone when the page loads it (htmx), else a page of its own,
     so that it works without JavaScript and can be bookmarked."""
     if request.headers.get("HX-Request"):
-        return render(request, template, context)
-    return render(request, "grants/agent_part.html", {**context, "part": template})
+        response = render(request, template, context)
+    else:
+        response = render(request, "grants/agent_part.html", {**context, "part": template})
+    # The same address answers a part or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _dashboard_part(request, template: str, context: dict):
@@ -602,7 +611,10 @@ def _render_agent_idea(request, idea, *, form=None, message_form=None, status=20
 def agent_idea_mill(request, idea_id: int):
     """The idea mill of an idea: partners to suggest, similar past pilots, the applicant's earlier
     ideas. A part of the agent's idea page, loaded after it."""
-    idea = _load_idea(idea_id)
+    # The idea alone: its history, files and messages are on the page this part belongs to.
+    idea = Idea.objects.filter(pk=idea_id).first()
+    if idea is None:
+        raise Http404
     if not _agent_may_read(request.user, idea):
         raise PermissionDenied
     # One lookup serves both the similar pilots shown and the partners suggested from them.

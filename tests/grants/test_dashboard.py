@@ -228,8 +228,11 @@ def test_the_follow_up_and_the_money_load_after_the_queue_and_work_without_javas
     page = client.get(follow_up).content.decode()
     assert "<html" in page and "Running café" in page and "Back to the dashboard" in page
 
-    part = client.get(money, headers={"HX-Request": "true"}).content.decode()
+    response = client.get(money, headers={"HX-Request": "true"})
+    part = response.content.decode()
     assert '<div id="money">' in part and "<html" not in part and "Granted walks" in part
+    # One address, two answers: a cache must not give the part for the page.
+    assert "HX-Request" in response["Vary"]
 
 
 def test_the_filters_offer_the_agents_districts_and_the_rounds_in_play(

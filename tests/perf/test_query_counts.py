@@ -24,7 +24,7 @@ CEILINGS = {
     "agent's idea page": 14,
     "agent's follow-up": 13,
     "agent's money": 9,
-    "agent's idea mill": 24,
+    "agent's idea mill": 22,
     "resident's /my/": 8,
     "district report": 16,
     "comparison": 10,
