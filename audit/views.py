@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from actors import roles
 from grants.views import role_required
+from minipilot.paging import query_without_page
 
 from . import selectors
 
@@ -16,11 +17,9 @@ def audit_log(request):
     valid = log.is_valid()
     events = log.qs if valid else selectors.audit_events().none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/log.html",
-        {"log": log, "page": page, "query": query.urlencode()},
+        {"log": log, "page": page, "query": query_without_page(request.GET)},
         status=200 if valid else 400,
     )

@@ -55,6 +55,11 @@ def ideas_of_user(*, user: User) -> QuerySet[Idea]:
     )
 
 
+def idea_alone(*, idea_id: int) -> Idea | None:
+    """The idea's own row, without its history, files or messages."""
+    return Idea.objects.filter(pk=idea_id).first()
+
+
 def idea_detail(*, idea_id: int) -> Idea:
     return (
         Idea.objects.select_related(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from actors import roles
 from actors import services as actor_services
+from minipilot.paging import query_without_page
 from minipilot.spreadsheet import csv_response
 from reports import selectors as report_selectors
 
@@ -489,7 +490,7 @@ def agent_dashboard(request):
         "queue": queue,
         "page": page,
         "now": timezone.now(),
-        "query": request.GET.copy(),
+        "query": query_without_page(request.GET),
     }
     status = 200 if valid else 400
     if request.headers.get("HX-Request"):
@@ -612,7 +613,7 @@ def agent_idea_mill(request, idea_id: int):
     """The idea mill of an idea: partners to suggest, similar past pilots, the applicant's earlier
     ideas. A part of the agent's idea page, loaded after it."""
     # The idea alone: its history, files and messages are on the page this part belongs to.
-    idea = Idea.objects.filter(pk=idea_id).first()
+    idea = selectors.idea_alone(idea_id=idea_id)
     if idea is None:
         raise Http404
     if not _agent_may_read(request.user, idea):

@@ -14,6 +14,7 @@ from actors.models import District
 from audit.models import AuditEvent
 from audit.services import record as audit_record
 from grants.views import posted_text, role_required
+from minipilot.paging import query_without_page
 from minipilot.spreadsheet import csv_response
 
 from . import exports, selectors
@@ -107,7 +108,9 @@ def district_report(request, slug: str):
     # On the page the pilots come a page at a time; the PDF and the CSV have them all.
     pilots = selectors.district_pilots(district=context["district"], round_=context["round"])
     page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
-    context.update({"pilots": page.object_list, "page": page})
+    context.update(
+        {"pilots": page.object_list, "page": page, "query": query_without_page(request.GET)}
+    )
     return render(request, "reports/district.html", context)
 
 
@@ -154,8 +157,6 @@ def pilot_list(request):
     number = page_number(request.GET.get("page"))
     start = (number - 1) * SHOWCASE_PAGE
     rows = list(pilots[start : start + SHOWCASE_PAGE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reports/pilots.html",
@@ -163,7 +164,7 @@ def pilot_list(request):
             "pilots": rows[:SHOWCASE_PAGE],
             "has_next": len(rows) > SHOWCASE_PAGE,
             "page_number": number,
-            "query": query.urlencode(),
+            "query": query_without_page(request.GET),
             "showcase": showcase,
         },
         status=status,

@@ -270,3 +270,16 @@ def test_a_payment_adds_to_its_rounds_paid_total_and_the_database_keeps_it_withi
     assert open_round.paid_total == idea.grant.amount == open_round.granted_total
     with pytest.raises(IntegrityError), transaction.atomic():
         Round.objects.filter(pk=open_round.pk).update(paid_total=open_round.granted_total + 1)
+
+
+def test_the_queues_pages_keep_its_filters(client, agent, make_idea, monkeypatch):
+    from grants import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
+    make_idea("submitted", title="Café")
+    make_idea("submitted", title="Walks")
+    client.force_login(agent)
+    first = client.get(reverse("grants:agent") + "?status=submitted").content.decode()
+    assert 'href="?status=submitted&amp;page=2"' in first
+    second = client.get(reverse("grants:agent") + "?status=submitted&page=2").content.decode()
+    assert 'href="?status=submitted&amp;page=1"' in second and "1 / 2" not in second
