@@ -104,3 +104,8 @@ def export_make(*, export_id: int) -> Export:
     export.finished_at = timezone.now()
     export.save()
     return export
+
+
+def export_failed(*, export_id: int) -> None:
+    """Mark an export that could not be made, so its page says so instead of waiting."""
+    Export.objects.filter(pk=export_id).update(state=Export.State.FAILED)

@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from . import exports, figures
-from .models import Export
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900)
@@ -9,7 +8,7 @@ def make_export(export_id: int) -> int:
     try:
         return exports.export_make(export_id=export_id).rows
     except Exception:
-        Export.objects.filter(pk=export_id).update(state=Export.State.FAILED)
+        exports.export_failed(export_id=export_id)
         raise
 
 

@@ -35,3 +35,18 @@ def test_residents_cannot_export(client, resident, district):
     client.force_login(resident)
     assert client.post(reverse("reports:district_export", args=[district.slug])).status_code == 403
     assert not Export.objects.exists()
+
+
+def test_an_export_that_cannot_be_made_is_marked_failed(manager, district, monkeypatch):
+    from reports import exports, tasks
+
+    export = Export.objects.create(district=district, requested_by=manager, language="en")
+
+    def broken(*, export_id):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "export_make", broken)
+    result = tasks.make_export.apply(args=(export.pk,))
+    assert result.failed()
+    export.refresh_from_db()
+    assert export.state == Export.State.FAILED
