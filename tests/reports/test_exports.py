@@ -46,7 +46,7 @@ def test_an_export_that_cannot_be_made_is_marked_failed(manager, district, monke
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "export_make", broken)
-    result = tasks.make_export.apply(args=(export.pk,))
+    result = tasks.make_export.apply(args=(export.pk,), throw=False)
     assert result.failed()
     export.refresh_from_db()
     assert export.state == Export.State.FAILED
