@@ -16,6 +16,10 @@ def organisations() -> QuerySet[Actor]:
     return Actor.objects.exclude(kind=Actor.Kind.RESIDENT).select_related("district")
 
 
+def actor_by_id(*, actor_id: int) -> Actor | None:
+    return Actor.objects.filter(pk=actor_id).first()
+
+
 def organisation_detail(*, actor_id: int) -> Actor:
     return (
         Actor.objects.exclude(kind=Actor.Kind.RESIDENT)
@@ -44,11 +48,12 @@ def pending_invitation(*, token: str) -> Invitation | None:
 
 
 def personal_data(*, user: User) -> dict:
-    """Everything Minipilot holds about a person, for their own download (GDPR, article 15)."""
+    """Everything Minipilot holds about a person, for their own download (GDPR, article 15):
+    the account here, then what every app registered with `actors.personal_data` holds."""
     from audit.models import AuditEvent
-    from grants.models import Idea, Message, Notification
 
-    ideas = Idea.objects.filter(created_by=user).select_related("district", "round")
+    from . import personal_data as registry
+
     return {
         "account": {
             "email": user.email,
@@ -63,36 +68,7 @@ def personal_data(*, user: User) -> dict:
             {"name": actor.name, "kind": actor.kind, "business_id": actor.business_id}
             for actor in actors_of_user(user=user)
         ],
-        "ideas": [
-            {
-                "id": idea.pk,
-                "title": idea.title,
-                "need": idea.need,
-                "plan": idea.plan,
-                "district": idea.district.name,
-                "round": idea.round.name,
-                "status": idea.status,
-                "amount": str(idea.amount),
-                "created": idea.created_at.isoformat(),
-                "deletion_notice_sent": (
-                    idea.retention_notice_at.isoformat() if idea.retention_notice_at else None
-                ),
-            }
-            for idea in ideas
-        ],
-        "messages": [
-            {"idea": message.idea_id, "body": message.body, "sent": message.created_at.isoformat()}
-            for message in Message.objects.filter(author=user, internal=False)
-        ],
-        "notifications": [
-            {
-                "kind": n.kind,
-                "idea": n.idea_id,
-                "state": n.state,
-                "created": n.created_at.isoformat(),
-            }
-            for n in Notification.objects.filter(recipient=user)
-        ],
+        **registry.export_sections(user=user),
         # What the audit log records of the person's own actions (downloads of this file).
         "audit_events": [
             {"action": event.action, "at": event.at.isoformat()}
@@ -103,11 +79,6 @@ def personal_data(*, user: User) -> dict:
 
 def erasure_summary(*, user: User) -> dict:
     """What erasing the person would delete and what it would keep, for the confirmation page."""
-    from grants.models import Idea
-    from grants.workflow import Status
+    from . import personal_data as registry
 
-    ideas = Idea.objects.filter(created_by=user)
-    return {
-        "drafts": ideas.filter(status=Status.DRAFT).count(),
-        "kept": ideas.exclude(status=Status.DRAFT).count(),
-    }
+    return registry.erasure_summary(user=user)

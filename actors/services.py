@@ -143,7 +143,7 @@ class ErasureRefused(PermissionDenied):
     """Agents, managers and staff keep their accounts: their decisions are the audit trail."""
 
 
-def _scrub_texts(*, needles: list[str], targets) -> int:
+def texts_scrub(*, needles: list[str], targets) -> int:
     """Replace each needle (the person's email, phone, name) in free texts kept for the record,
     reading only the rows that contain one."""
     import re
@@ -194,11 +194,8 @@ def user_erase(user: User, *, by: User | None = None) -> User:
 
     from audit.models import AuditEvent
     from audit.services import record as audit_record
-    from grants.models import ClosingReport, Idea, Lesson, Message, Notification, StatusChange
-    from grants.services import drafts_delete
-    from grants.workflow import Status
 
-    from . import roles
+    from . import personal_data, roles
 
     by = by or user
     if by.pk != user.pk and not by.is_superuser:
@@ -207,8 +204,8 @@ def user_erase(user: User, *, by: User | None = None) -> User:
         raise ErasureRefused(_("Ask the administrator to close an account with a role."))
     user = User.objects.select_for_update().get(pk=user.pk)
     needles = [text for text in (user.email, user.phone.strip(), user.full_name.strip()) if text]
-    drafts = drafts_delete(ideas=Idea.objects.filter(created_by=user, status=Status.DRAFT))
-    kept = Idea.objects.filter(created_by=user).count()
+    # Each app erases what it holds (grants: drafts deleted, the texts of what was sent scrubbed).
+    erased = personal_data.erase_everywhere(user=user, needles=needles)
 
     # Their own resident actor names them: it stays as the applicant of what they sent, unnamed.
     own_actors = Actor.objects.filter(kind=Actor.Kind.RESIDENT, memberships__user=user).exclude(
@@ -217,32 +214,9 @@ def user_erase(user: User, *, by: User | None = None) -> User:
     own_actors.update(name=ERASED_TEXT, phone="")
     Membership.objects.filter(user=user).delete()  # organisations keep their other members
     Invitation.objects.filter(email__iexact=user.email).delete()
-    Notification.objects.filter(recipient=user).delete()
-    _scrub_texts(
+    texts_scrub(
         needles=needles,
-        targets=[
-            (Message, ["body"]),
-            (
-                Idea,
-                [
-                    "title",
-                    "need",
-                    "plan",
-                    "partners_text",
-                    "info_request",
-                    "info_answer",
-                    "decision_reason",
-                ],
-            ),
-            (StatusChange, ["reason"]),
-            (
-                ClosingReport,
-                ["what_happened", "what_worked", "what_did_not_work", "continuation_form"],
-            ),
-            (Lesson, ["text"]),
-            (Actor, ["name"]),
-            (LogEntry, ["object_repr", "change_message"]),
-        ],
+        targets=[(Actor, ["name"]), (LogEntry, ["object_repr", "change_message"])],
     )
 
     from allauth.account.models import EmailAddress
@@ -264,8 +238,7 @@ def user_erase(user: User, *, by: User | None = None) -> User:
         AuditEvent.Action.ACCOUNT_ERASED,
         user,
         link_actor=False,
-        drafts_deleted=drafts,
-        ideas_kept=kept,
+        **erased,
     )
     user.email = f"erased-{uuid.uuid4().hex}@invalid"
     user.full_name = ""

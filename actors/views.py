@@ -132,11 +132,10 @@ def data_export(request):
     """A person's own data as JSON, to keep or to take elsewhere."""
     from django.http import JsonResponse
 
-    from audit.models import AuditEvent
-    from audit.services import record as audit_record
+    from audit import services as audit_services
 
     data = selectors.personal_data(user=request.user)
-    audit_record(request.user, AuditEvent.Action.DATA_EXPORTED, request.user)
+    audit_services.personal_data_exported(user=request.user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="minipilot-my-data.json"'
     return response

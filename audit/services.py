@@ -51,3 +51,13 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         details=_plain(details),
     )
+
+
+def export_made(*, by, kind: str, obj: models.Model | None = None, **details) -> AuditEvent:
+    """Somebody took data out of the app (a spreadsheet, a PDF, an export file)."""
+    return record(by, AuditEvent.Action.EXPORT_MADE, obj, kind=kind, **details)
+
+
+def personal_data_exported(*, user) -> AuditEvent:
+    """A person downloaded what the app holds about them."""
+    return record(user, AuditEvent.Action.DATA_EXPORTED, user)

@@ -6,3 +6,15 @@ class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "grants"
     verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        from actors import personal_data
+
+        from . import personal_data as grants_personal_data
+
+        personal_data.register(
+            "grants",
+            export=grants_personal_data.export,
+            erase=grants_personal_data.erase,
+            summary=grants_personal_data.summary,
+        )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, District
-from minipilot.filtering import FilterForm
+from common.filtering import FilterForm
 
 from .models import AgeGroup, Idea, Round
 from .workflow import Status

@@ -383,3 +383,12 @@ def failed_notifications(*, user) -> QuerySet:
     if scope is not None:
         failed = failed.filter(idea__district_id__in=scope)
     return failed.select_related("recipient", "idea").order_by("-created_at")[:20]
+
+
+def showcase_pilots() -> QuerySet[Idea]:
+    """Closed pilots whose makers agreed to publish their story, cost and lessons."""
+    return (
+        Idea.objects.filter(status=Status.CLOSED, closing_report__publish=True)
+        .select_related("district", "applicant", "grant", "closing_report")
+        .order_by("-closing_report__submitted_at", "-id")
+    )

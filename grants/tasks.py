@@ -7,7 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import notifications, reminders, services
+from . import services
+from .services import notifications, reminders, retention
 
 MAX_RETRIES = 8
 
@@ -37,7 +38,7 @@ def sweep_pending_notifications() -> dict[str, int]:
 @shared_task(soft_time_limit=300, time_limit=360)
 def sweep_pilots() -> dict[str, int]:
     """Status changes that follow from the calendar, and the reminders to makers and agents."""
-    from minipilot.health import record_worker_heartbeat
+    from common.heartbeat import record_worker_heartbeat
 
     record_worker_heartbeat()
     return reminders.sweep(today=timezone.localdate())
@@ -50,8 +51,6 @@ def send_agent_digests() -> int:
 
 @shared_task(soft_time_limit=600, time_limit=660)
 def sweep_draft_retention() -> dict[str, int]:
-    from . import retention
-
     return retention.sweep(now=timezone.now())
 
 

@@ -1,17 +1,15 @@
 """`/healthz`: the database, the broker and the worker, as JSON; 200 when the app can serve, else
 503. The worker counts as alive when its minute sweep ran in the last few minutes."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
-WORKER_HEARTBEAT_KEY = "health:worker-heartbeat"
+from common.heartbeat import WORKER_HEARTBEAT_KEY, last_worker_heartbeat
+
+__all__ = ["WORKER_HEARTBEAT_KEY", "healthz"]
+
 WORKER_STALE_SECONDS = 180
-
-
-def record_worker_heartbeat() -> None:
-    cache.set(WORKER_HEARTBEAT_KEY, timezone.now().timestamp(), timeout=None)
 
 
 def _database() -> str:
@@ -46,10 +44,10 @@ def _broker() -> str:
 
 
 def _worker() -> str:
-    seen = cache.get(WORKER_HEARTBEAT_KEY)
+    seen = last_worker_heartbeat()
     if seen is None:
         return "unknown"
-    age = timezone.now().timestamp() - float(seen)
+    age = timezone.now().timestamp() - seen
     return "ok" if age < WORKER_STALE_SECONDS else f"silent for {int(age)} s"
 
 

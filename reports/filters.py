@@ -2,8 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
+from common.filtering import FilterForm
 from grants.models import AgeGroup, Idea, Theme
-from minipilot.filtering import FilterForm
 
 
 class ShowcaseFilter(django_filters.FilterSet):

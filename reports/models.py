@@ -39,7 +39,7 @@ class Export(models.Model):
 class ReportFigures(models.Model):
     """The figures of one district and round (or their totals), as computed at computed_at.
 
-    Refreshed together by a Celery task (reports.figures.refresh); see reports/figures.py.
+    Refreshed together by a Celery task (reports.tasks, calling reports.services.figures.refresh).
     """
 
     key = models.CharField(max_length=40, unique=True)

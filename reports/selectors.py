@@ -12,9 +12,9 @@ from django.db.models import Count, F, Q, QuerySet
 from actors.models import Actor, District
 from grants.models import ClosingReport, Grant, Idea, Lesson, Round
 from grants.selectors import granted_pilots
-from grants.workflow import GRANTED_STATUSES, Status
+from grants.workflow import GRANTED_STATUSES
 
-from . import figures
+from .services import figures
 
 PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
 # What a committee reads: the strongest candidates, the latest failures and lessons.
@@ -131,15 +131,6 @@ def public_pilots() -> QuerySet[Idea]:
 
 def public_pilot(*, idea_id: int) -> Idea:
     return granted_pilots().prefetch_related("closing_report__lessons").get(pk=idea_id)
-
-
-def showcase_pilots() -> QuerySet[Idea]:
-    """Closed pilots whose makers agreed to publish their story, cost and lessons."""
-    return (
-        Idea.objects.filter(status=Status.CLOSED, closing_report__publish=True)
-        .select_related("district", "applicant", "grant", "closing_report")
-        .order_by("-closing_report__submitted_at", "-id")
-    )
 
 
 def open_data_pilots() -> QuerySet[Idea]:

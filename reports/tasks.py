@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import exports, figures
+from .services import exports, figures
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900)

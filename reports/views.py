@@ -10,15 +10,17 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from actors import roles
+from actors.decorators import role_required
 from actors.models import District
-from audit.models import AuditEvent
-from audit.services import record as audit_record
-from grants.views import posted_text, role_required
-from minipilot.paging import query_without_page
-from minipilot.spreadsheet import csv_response
+from audit import services as audit_services
+from common.paging import query_without_page
+from common.posted import posted_text
+from common.spreadsheet import csv_response
+from grants import selectors as grant_selectors
 
-from . import exports, selectors
+from . import selectors
 from .filters import ShowcaseFilter
+from .services import exports
 from .themes import proposals as theme_proposals
 
 
@@ -122,11 +124,10 @@ def district_pdf(request, slug: str):
     context = _district_context(request, slug)
     html = render_to_string("reports/district_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        request.user,
-        AuditEvent.Action.EXPORT_MADE,
-        context["district"],
+    audit_services.export_made(
+        by=request.user,
         kind="district_pdf",
+        obj=context["district"],
         round=context["round"].slug if context["round"] else "",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -149,8 +150,8 @@ def page_number(value: str | None) -> int:
 
 def pilot_list(request):
     """The public showcase: closed pilots whose makers agreed to publish them."""
-    showcase = ShowcaseFilter(request.GET, queryset=selectors.showcase_pilots())
-    pilots = showcase.qs if showcase.is_valid() else selectors.showcase_pilots().none()
+    showcase = ShowcaseFilter(request.GET, queryset=grant_selectors.showcase_pilots())
+    pilots = showcase.qs if showcase.is_valid() else grant_selectors.showcase_pilots().none()
     status = 200 if showcase.is_valid() else 400
     # Newest first, a page at a time without counting them all (the count would grow with the
     # years; the page stays the same): one row more than shown says whether there is a next page.
@@ -173,7 +174,7 @@ def pilot_list(request):
 
 def pilot_detail(request, idea_id: int):
     pilot = (
-        selectors.showcase_pilots()
+        grant_selectors.showcase_pilots()
         .prefetch_related("closing_report__lessons")
         .filter(pk=idea_id)
         .first()
@@ -239,7 +240,7 @@ def district_export_csv(request, slug: str):
     """The district's pilots with their figures, for a spreadsheet, in the reader's language."""
     district = get_object_or_404(District, slug=slug)
     header, rows = exports.district_rows(district=district)
-    audit_record(request.user, AuditEvent.Action.EXPORT_MADE, district, kind="district_csv")
+    audit_services.export_made(by=request.user, kind="district_csv", obj=district)
     return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows)
 
 

@@ -49,7 +49,7 @@ def totp_code(secret: str = TOTP_SECRET, *, at: float | None = None) -> str:
 
 
 class _PrivilegedFactory(UserFactory):
-    """Agents, managers and staff must have an authenticator app (minipilot.mfa); pass mfa=False
+    """Agents, managers and staff must have an authenticator app (actors.mfa); pass mfa=False
     for one who has not set it up yet."""
 
     @factory.post_generation

@@ -1,6 +1,6 @@
 import pytest
 
-from minipilot.spreadsheet import safe_cell
+from common.spreadsheet import safe_cell
 
 
 @pytest.mark.parametrize("dangerous", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=x", "\r=x"])

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "grants",
     "reports",
     "audit",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "actors.middleware.UserLanguageMiddleware",
-    "minipilot.mfa.RequireMFAMiddleware",
+    "actors.mfa.RequireMFAMiddleware",
 ]
 
 # Content Security Policy: scripts, styles and fonts only from our own static files; no inline
@@ -159,7 +160,7 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 # Multi-factor authentication: an authenticator app (TOTP) with recovery codes. Resident agents,
-# city managers and staff must set it up (minipilot.mfa.RequireMFAMiddleware).
+# city managers and staff must set it up (actors.mfa.RequireMFAMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Minipilot")
 

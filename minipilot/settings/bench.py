@@ -8,7 +8,7 @@ base template, against which every page is compared.
 from .base import *  # noqa: F403
 
 DEBUG = False
-ROOT_URLCONF = "minipilot.bench_urls"
+ROOT_URLCONF = "devtools.bench_urls"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SPAM_MIN_SECONDS_TO_FILL = 0

@@ -50,7 +50,7 @@ def test_the_demo_agent_and_manager_log_in_with_the_documented_authenticator(cli
     from allauth.mfa.models import Authenticator
     from django.urls import reverse
 
-    from actors.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from devtools.management.commands.seed_demo import DEMO_TOTP_SECRET
     from tests.factories import totp_code
 
     call_command("seed_demo")

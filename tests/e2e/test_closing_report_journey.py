@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from grants import reminders
+from grants.services import reminders
 from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.needs_browser

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from grants import reminders
 from grants.models import Idea, Notification
+from grants.services import reminders
 
 TODAY = timezone.localdate()
 

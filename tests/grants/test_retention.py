@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from grants import retention, services, tasks
+from grants import services, tasks
 from grants.models import Idea
+from grants.services import retention
 
 DAY = timedelta(days=1)
 

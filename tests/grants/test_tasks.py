@@ -8,8 +8,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
-from grants import notifications, services, tasks
+from grants import services, tasks
 from grants.models import Notification
+from grants.services import notifications
 from minipilot.celery import app
 from tests.factories import idea_fields
 from tests.mail_backends import FlakyBackend

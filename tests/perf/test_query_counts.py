@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools import bench
 from grants import services
 from grants.models import Idea
-from minipilot import bench
-from reports import figures
+from reports.services import figures
 
 pytestmark = pytest.mark.django_db
 

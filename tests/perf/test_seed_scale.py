@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from grants import reminders
 from grants.models import ClosingReport, Grant, Idea, Lesson, Notification, Round, StatusChange
+from grants.services import reminders
 from grants.workflow import GRANTED_STATUSES, Status
 
 pytestmark = pytest.mark.django_db

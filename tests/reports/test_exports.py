@@ -38,7 +38,8 @@ def test_residents_cannot_export(client, resident, district):
 
 
 def test_an_export_that_cannot_be_made_is_marked_failed(manager, district, monkeypatch):
-    from reports import exports, tasks
+    from reports import tasks
+    from reports.services import exports
 
     export = Export.objects.create(district=district, requested_by=manager, language="en")
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from actors.models import District, User
 from audit.models import AuditEvent
 from audit.services import record as audit_record
-from minipilot.spreadsheet import safe_cell
+from common.spreadsheet import safe_cell
 
-from . import selectors
-from .models import Export
+from .. import selectors
+from ..models import Export
 
 
 def district_rows(*, district: District):
@@ -68,7 +68,7 @@ def district_rows(*, district: District):
 
 @transaction.atomic
 def export_request(*, district: District, by: User) -> Export:
-    from . import tasks
+    from .. import tasks
 
     export = Export.objects.create(
         district=district, requested_by=by, language=translation.get_language() or "fi"

@@ -3,17 +3,16 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import Actor, District, Membership, User
+from actors.models import Actor
 from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services
-from grants.models import ClosingReport, Idea, ReasonTemplate, Round
+from grants.models import ClosingReport, Idea
+
+from ... import services as demo
 
 DEMO_PASSWORD = "minipilot-demo"  # noqa: S105 - the documented demo password, demo data only
 # The authenticator app secret of the demo agent and manager (README), demo data only: agents and
@@ -28,48 +27,43 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_roles()
         today = timezone.localdate()
-        iittala, _ = District.objects.get_or_create(slug="iittala", defaults={"name": "Iittala"})
-        jukola, _ = District.objects.get_or_create(slug="jukola", defaults={"name": "Jukola"})
-
-        round_, created = Round.objects.get_or_create(
+        iittala = demo.district_ensure(slug="iittala", name="Iittala")
+        jukola = demo.district_ensure(slug="jukola", name="Jukola")
+        round_ = demo.round_ensure(
             slug="kyla-kaupungissa",
-            defaults={
-                "name": "Kylä kaupungissa",
-                "budget": Decimal("60000.00"),
-                "default_grant": Decimal("500.00"),
-                "max_grant": Decimal("1000.00"),
-                "opens_on": today - timedelta(days=60),
-                "closes_on": None,
-                "decision_target_days": 7,
-            },
+            districts=[iittala, jukola],
+            name="Kylä kaupungissa",
+            budget=Decimal("60000.00"),
+            default_grant=Decimal("500.00"),
+            max_grant=Decimal("1000.00"),
+            opens_on=today - timedelta(days=60),
+            closes_on=None,
+            decision_target_days=7,
         )
-        if created:
-            round_.districts.set([iittala, jukola])
 
-        resident = self._user("resident@example.org", "Riikka Asukas", language="fi")
-        agent = self._user("agent@example.org", "Aino Agentti", language="fi")
-        manager = self._user("manager@example.org", "Markku Päällikkö", language="fi")
-        agent.groups.add(Group.objects.get(name=AGENT_GROUP))
-        manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
-        for privileged in (agent, manager):
-            if not Authenticator.objects.filter(
-                user=privileged, type=Authenticator.Type.TOTP
-            ).exists():
-                TOTP.activate(privileged, DEMO_TOTP_SECRET)
+        password = DEMO_PASSWORD
+        resident = demo.user_ensure("resident@example.org", "Riikka Asukas", password=password)
+        agent = demo.user_ensure("agent@example.org", "Aino Agentti", password=password)
+        manager = demo.user_ensure("manager@example.org", "Markku Päällikkö", password=password)
+        demo.role_grant(user=agent, group=AGENT_GROUP, totp_secret=DEMO_TOTP_SECRET)
+        demo.role_grant(user=manager, group=MANAGER_GROUP, totp_secret=DEMO_TOTP_SECRET)
         self.stdout.write(
             "The demo agent and manager log in with a second step: add the secret "
             f"{DEMO_TOTP_SECRET} to an authenticator app (demo only)."
         )
 
-        if Idea.objects.filter(round=round_).exists():
+        if Idea.objects.filter(round=round_).exists():  # a read: the demo is there already
             self.stdout.write("Demo data already present; nothing changed.")
             return
 
-        school = self._organisation(
+        school = demo.organisation_ensure(
             "Jukolan koulu", Actor.Kind.CITY_UNIT, jukola, members=[resident]
         )
-        association = self._organisation(
+        association = demo.organisation_ensure(
             "Iittalan kyläyhdistys", Actor.Kind.ASSOCIATION, iittala, members=[resident]
+        )
+        parish = demo.organisation_ensure(
+            "Iittalan seurakunta", Actor.Kind.PARISH, iittala, members=[]
         )
 
         cafe = services.idea_create(
@@ -84,10 +78,9 @@ class Command(BaseCommand):
             starts_on=today - timedelta(days=50),
             ends_on=today - timedelta(days=5),
             amount=Decimal("500.00"),
+            partners=[parish, school],
             partners_text="Iittalan seurakunta, Iittalan koulu",
         )
-        parish = self._organisation("Iittalan seurakunta", Actor.Kind.PARISH, iittala, members=[])
-        cafe.partners.add(parish, school)
         services.idea_submit(idea=cafe, by=resident)
         services.idea_approve(idea=cafe, by=agent)
         services.idea_start(idea=cafe)
@@ -199,12 +192,7 @@ class Command(BaseCommand):
             )
             services.idea_submit(idea=idea, by=resident)
             # Demo only: move the submission back in time to show waiting times.
-            submitted = timezone.now() - timedelta(days=days_ago)
-            Idea.objects.filter(pk=idea.pk).update(
-                submitted_at=submitted,
-                decision_due_at=submitted + timedelta(days=7),
-                decision_half_at=submitted + timedelta(days=3.5),
-            )
+            demo.submission_backdate(idea=idea, days=days_ago)
         suspect = services.idea_create(
             created_by=resident,
             title="Halpoja lääkkeitä verkosta",
@@ -219,49 +207,18 @@ class Command(BaseCommand):
         services.idea_submit(idea=suspect, by=resident, hold_reason="a hidden field was filled in")
 
     def _reason_templates(self) -> None:
-        ReasonTemplate.objects.get_or_create(
+        demo.reason_template_ensure(
             title="Rahat käytetty",
-            defaults={
-                "text_fi": "Tämän haun rahat on jo käytetty. Voit hakea uudelleen seuraavassa "
-                "haussa.",
-                "text_sv": "Pengarna i den här omgången är redan slut. Du kan söka igen i nästa "
-                "omgång.",
-                "text_en": "This round's money is already used. You can apply again in the next "
-                "round.",
-            },
+            text_fi="Tämän haun rahat on jo käytetty. Voit hakea uudelleen seuraavassa haussa.",
+            text_sv="Pengarna i den här omgången är redan slut. Du kan söka igen i nästa omgång.",
+            text_en="This round's money is already used. You can apply again in the next round.",
         )
-        ReasonTemplate.objects.get_or_create(
+        demo.reason_template_ensure(
             title="Jo olemassa",
-            defaults={
-                "text_fi": "Alueella toimii jo samanlainen toiminta. Agentti auttaa mielellään "
-                "yhdistämään teidät.",
-                "text_sv": "En liknande verksamhet finns redan i området. Agenten hjälper gärna "
-                "till att föra er samman.",
-                "text_en": "A similar activity already runs in the district. The agent is happy "
-                "to put you in touch.",
-            },
+            text_fi="Alueella toimii jo samanlainen toiminta. Agentti auttaa mielellään "
+            "yhdistämään teidät.",
+            text_sv="En liknande verksamhet finns redan i området. Agenten hjälper gärna "
+            "till att föra er samman.",
+            text_en="A similar activity already runs in the district. The agent is happy "
+            "to put you in touch.",
         )
-
-    def _user(self, email: str, name: str, *, language: str) -> User:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD, full_name=name, language=language
-            )
-        self._verify_email(user)
-        return user
-
-    def _verify_email(self, user: User) -> None:
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-
-    def _organisation(self, name: str, kind: str, district: District, *, members) -> Actor:
-        actor, _ = Actor.objects.get_or_create(
-            name=name, kind=kind, defaults={"district": district}
-        )
-        for member in members:
-            Membership.objects.get_or_create(actor=actor, user=member)
-        return actor

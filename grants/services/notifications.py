@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from actors.models import User
 
-from .models import Grant, Idea, Introduction, Message, Notification
+from ..models import Grant, Idea, Introduction, Message, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def enqueue(notification_id: int) -> bool:
     pending and the sweep enqueues it later."""
     from kombu.exceptions import OperationalError
 
-    from . import tasks
+    from .. import tasks
 
     try:
         tasks.deliver_notification.apply_async((notification_id,), retry=False)

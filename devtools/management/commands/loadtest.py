@@ -74,7 +74,7 @@ class Command(BaseCommand):
     def _inner(self, options) -> None:
         from grants.models import Idea
 
-        if settings.ROOT_URLCONF != "minipilot.bench_urls":
+        if settings.ROOT_URLCONF != "devtools.bench_urls":
             raise CommandError(f"Run with DJANGO_SETTINGS_MODULE={BENCH_SETTINGS}.")
         sessions = self._sessions()
         port = _free_port()
@@ -108,9 +108,9 @@ class Command(BaseCommand):
 
         from actors.models import District, User
         from actors.roles import AGENT_GROUP, MANAGER_GROUP
+        from devtools import bench
         from grants.models import Idea
         from grants.workflow import Status
-        from minipilot import bench
 
         def cookie(user) -> str:
             store = SessionStore()
@@ -182,7 +182,7 @@ class Command(BaseCommand):
         env = {**os.environ, "MINIPILOT_LOADTEST_SESSIONS": str(sessions_file)}
         command = [
             sys.executable, "-m", "locust", "--headless", "--only-summary",
-            "-f", str(Path(settings.BASE_DIR) / "loadtest" / "locustfile.py"),
+            "-f", str(Path(settings.BASE_DIR) / "devtools" / "locustfile.py"),
             "--host", host, "--users", str(options["users"]),
             "--spawn-rate", str(max(1, options["users"] // 10)),
             "--run-time", f"{options['seconds']}s", "--stop-timeout", "10",

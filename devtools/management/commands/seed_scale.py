@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools import scale
 from grants.models import Idea
-from minipilot import scale
 
 
 class Command(BaseCommand):

@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
-from . import services
-from .models import Idea, Notification, Round
+from .. import services
+from ..models import Idea, Notification, Round
+from ..selectors import agents_of, in_agent_scope, resident_agents
+from ..workflow import Status
 from .notifications import notify
-from .selectors import agents_of, in_agent_scope, resident_agents
-from .workflow import Status
 
 
 def _not_yet(prefix: str):

@@ -25,7 +25,7 @@ from actors.models import Actor, District
 from grants.models import AgeGroup, ClosingReport, Grant, Idea, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
-from .models import ReportFigures
+from ..models import ReportFigures
 
 ALL = "all"
 PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)

@@ -25,11 +25,12 @@ from django.utils import timezone, translation
 
 from actors.models import District, User
 from actors.roles import AGENT_GROUP, MANAGER_GROUP
-from grants import reminders, selectors, services, spam
+from grants import selectors, services, spam
 from grants.models import Idea, Notification
+from grants.services import reminders
 from grants.workflow import Status
-from reports import exports, figures
 from reports.models import Export
+from reports.services import exports, figures
 
 FLOOR_URL = "/en/bench/floor/"
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - benchmark accounts only
@@ -59,11 +60,9 @@ def _with_second_factor(user: User) -> None:
     """Agents and managers must have a second factor; benchmark accounts get a known one."""
     if not apps.is_installed("allauth.mfa"):
         return
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
+    from .services import totp_ensure
 
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, BENCH_TOTP_SECRET)
+    totp_ensure(user=user, secret=BENCH_TOTP_SECRET)
 
 
 def _client(user: User | None) -> Client:

@@ -16,7 +16,7 @@ from actors.services import actor_resident_for_user
 from audit.models import AuditEvent
 from audit.services import record as audit_record
 
-from .models import (
+from ..models import (
     Attachment,
     BudgetLine,
     ClosingReport,
@@ -31,11 +31,10 @@ from .models import (
     TermStat,
     Theme,
 )
-from .notifications import notify
-from .selectors import agents_of, idea_is_owned_by, round_for_district
-from .similarity import terms_of
-from .uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
-from .workflow import (
+from ..selectors import agents_of, idea_is_owned_by, round_for_district
+from ..similarity import terms_of
+from ..uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
+from ..workflow import (
     EDITABLE_STATUSES,
     PAST_STATUSES,
     Action,
@@ -44,6 +43,7 @@ from .workflow import (
     WorkflowError,
     transition_for,
 )
+from .notifications import notify
 
 
 class BudgetExceeded(WorkflowError):
@@ -480,9 +480,13 @@ def closing_report_submit(
     idea: Idea,
     by: User,
     lessons: list[str],
+    photo=None,
     **fields,
 ) -> ClosingReport:
-    """The maker's closing report; the lessons are one to five short statements."""
+    """The maker's closing report; the lessons are one to five short statements. A photo sent
+    with it joins the idea's files, in the same transaction."""
+    if photo:
+        attachment_add(idea=idea, by=by, uploaded=photo)
     lessons = [text.strip() for text in lessons if text and text.strip()]
     if not 1 <= len(lessons) <= 5:
         raise ValidationError({"lessons": _("Write one to five lessons.")})
@@ -678,7 +682,7 @@ def idea_index_terms(*, idea: Idea) -> int:
 def advance_pilots_by_date(*, today: date) -> dict[str, int]:
     """Status changes that follow from the calendar: approved pilots start on their start date,
     running pilots owe their closing report on their end date. Touches only due rows."""
-    from .selectors import pilots_due_to_end, pilots_due_to_start
+    from ..selectors import pilots_due_to_end, pilots_due_to_start
 
     started = ended = 0
     for idea in pilots_due_to_start(today=today):

@@ -112,8 +112,8 @@ class Command(BaseCommand):
 
     def _prepare(self, size: int, districts: int, seed: int) -> None:
         from actors.models import District
+        from devtools import scale
         from grants.models import Idea
-        from minipilot import scale
 
         if Idea.objects.count() == size and District.objects.count() == districts:
             self.stdout.write(f"  reusing the seeded {size} pilots")
@@ -123,9 +123,9 @@ class Command(BaseCommand):
         scale.seed(pilots=size, districts=districts, seed=seed)
 
     def _measure(self, path: str, repeat: int, due: int) -> None:
-        from minipilot import bench
+        from devtools import bench
 
-        if settings.ROOT_URLCONF != "minipilot.bench_urls":
+        if settings.ROOT_URLCONF != "devtools.bench_urls":
             raise CommandError(f"Run with DJANGO_SETTINGS_MODULE={BENCH_SETTINGS}.")
         Path(path).write_text(json.dumps(bench.measure(repeat=repeat, due=due), default=str))
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import record as audit_record
 
-from .models import Idea
+from ..models import Idea
+from ..workflow import Status
+from . import drafts_delete
 from .notifications import notify
-from .services import drafts_delete
-from .workflow import Status
 
 BATCH = 500
 

@@ -1,0 +1,256 @@
+"""The resident agent's work: the queue, the follow-up, one idea with its decision, the idea
+mill, bulk approval, the held (suspected spam) ideas, ideas entered for someone, introductions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from actors import roles
+from actors import selectors as actor_selectors
+from actors.decorators import role_required
+from common.paging import query_without_page
+from common.posted import posted
+
+from .. import selectors, services
+from ..forms import AssistedIdeaForm, DecisionForm, MessageForm
+from ..models import Idea
+from ..workflow import Role, Status, WorkflowError, allowed_actions
+from .base import (
+    add_service_errors,
+    agent_action,
+    agent_may_read,
+    dashboard_part,
+    error_text,
+    load_idea,
+    page_part,
+)
+
+QUEUE_PAGE_SIZE = 25
+
+
+@role_required(roles.can_view_dashboard)
+def agent_dashboard(request):
+    """The queue (filtered by URL parameters, updated in place by htmx) and the follow-up."""
+    queue = selectors.agent_queue(user=request.user, params=request.GET)
+    valid = queue.is_valid()
+    page = Paginator(queue.qs if valid else Idea.objects.none(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "queue": queue,
+        "page": page,
+        "now": timezone.now(),
+        "query": query_without_page(request.GET),
+    }
+    status = 200 if valid else 400
+    if request.headers.get("HX-Request"):
+        response = render(request, "grants/partials/queue.html", context, status=status)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    counts = selectors.status_counts(user=request.user)
+    context.update(
+        {
+            "counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+            "held": selectors.moderation_list(user=request.user),
+        }
+    )
+    # The follow-up and the money are parts of their own, loaded after the queue.
+    response = render(request, "grants/agent_dashboard.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(roles.can_view_dashboard)
+def agent_follow_up(request):
+    """The pilots an agent follows after the decision, and the messages that could not be sent."""
+    return dashboard_part(
+        request,
+        "grants/partials/follow_up.html",
+        {
+            "heading": _("Pilots to follow up"),
+            "follow_up": selectors.agent_follow_up(user=request.user, today=timezone.localdate()),
+            "failed": selectors.failed_notifications(user=request.user),
+        },
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_idea(request, idea_id: int):
+    """One idea for the agent, and the decision on it: approve, decline or ask for more."""
+    idea = load_idea(idea_id)
+    if not agent_may_read(request.user, idea):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render_agent_idea(request, idea)
+    if not roles.is_agent(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST, applicant_language=idea.created_by.language)
+    if form.is_valid():
+        try:
+            _decide(idea=idea, user=request.user, data=form.cleaned_data)
+        except (ValidationError, WorkflowError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is saved and the applicant told."))
+            return redirect("grants:agent")
+    # A decision the workflow refuses is a conflict; a missing reason is bad input.
+    status = 409 if form.non_field_errors() and not form.errors.get("reason") else 400
+    return render_agent_idea(request, idea, form=form, status=status)
+
+
+def _decide(*, idea: Idea, user, data: dict) -> None:
+    decision = data["decision"]
+    if decision == "approve":
+        services.idea_approve(idea=idea, by=user, amount=data.get("amount"))
+    elif decision == "decline":
+        services.idea_decline(idea=idea, by=user, reason=data["reason"])
+    else:
+        services.idea_ask_info(idea=idea, by=user, question=data["reason"])
+
+
+def render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
+    can_decide = roles.is_agent(request.user)
+    # The idea mill (similar pilots, partners, earlier ideas) is loaded after the page.
+    return render(
+        request,
+        "grants/agent_idea.html",
+        {
+            "idea": idea,
+            "form": form
+            or DecisionForm(
+                initial={"amount": idea.amount}, applicant_language=idea.created_by.language
+            ),
+            "can_decide": can_decide,
+            "actions": allowed_actions(status=idea.status, role=Role.AGENT),
+            "thread": selectors.thread_of(idea=idea, user=request.user),
+            "message_form": message_form
+            or (MessageForm(allow_internal=True) if can_decide else None),
+        },
+        status=status,
+    )
+
+
+@role_required(roles.can_view_dashboard)
+def agent_idea_mill(request, idea_id: int):
+    """The idea mill of an idea: partners to suggest, similar past pilots, the applicant's earlier
+    ideas. A part of the agent's idea page, loaded after it."""
+    # The idea alone: its history, files and messages are on the page this part belongs to.
+    idea = selectors.idea_alone(idea_id=idea_id)
+    if idea is None:
+        raise Http404
+    if not agent_may_read(request.user, idea):
+        raise PermissionDenied
+    # One lookup serves both the similar pilots shown and the partners suggested from them.
+    similar = selectors.similar_pilots(
+        text=f"{idea.title} {idea.need} {idea.plan}",
+        exclude_idea_id=idea.pk,
+        limit=selectors.SIMILAR_FOR_PARTNERS,
+    )
+    context = {
+        "idea": idea,
+        "heading": _("Idea mill"),
+        "page_title": idea.title,
+        "back_url": reverse("grants:agent_idea", args=[idea.pk]),
+        "back_label": _("Back to the idea"),
+        "earlier": selectors.earlier_pilots_of(idea=idea),
+        "similar": similar[: selectors.SIMILAR_SHOWN],
+        "partners": selectors.suggested_partners(idea=idea, similar=similar)
+        if roles.is_agent(request.user)
+        else [],
+    }
+    return page_part(request, "grants/partials/idea_mill.html", context)
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_bulk_approve(request):
+    """Approve the ticked ideas at once with their usual grant: all of them or none."""
+    ids = [value for value in request.POST.getlist("ideas") if value.isdigit()]
+    ideas = list(selectors.in_agent_scope(Idea.objects.filter(pk__in=ids), user=request.user))
+    if not ideas or len(ideas) != len(set(ids)):
+        messages.error(request, _("Choose ideas from the queue first."))
+        return redirect("grants:agent")
+    try:
+        services.ideas_approve_bulk(ideas=ideas, by=request.user)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(
+            request,
+            _("Nothing was approved: %(reason)s") % {"reason": error_text(error)},
+        )
+        return redirect("grants:agent")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s idea approved and its makers told.",
+            "%(count)s ideas approved and their makers told.",
+            len(ideas),
+        )
+        % {"count": len(ideas)},
+    )
+    return redirect("grants:agent")
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_release(request, idea_id: int):
+    """A held idea was not spam after all: it joins the queue."""
+    idea = load_idea(idea_id)
+    return agent_action(
+        request,
+        idea,
+        lambda: services.idea_release(idea=idea, by=request.user),
+        success=_("The idea joined the queue and the applicant was told."),
+    )
+
+
+@role_required(roles.is_agent)
+def agent_idea_new(request):
+    """An agent enters the idea of someone who phoned or came by: no email needed."""
+    form = AssistedIdeaForm(posted(request), user=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea = services.idea_create_assisted(
+                agent=request.user,
+                person_name=data["person_name"],
+                person_phone=data["person_phone"],
+                partners=list(data.get("partners") or []),
+                **{name: data[name] for name in Idea.EDITABLE_FIELDS},
+            )
+        except (ValidationError, WorkflowError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The idea is submitted. Give the person this code to claim it: %(code)s")
+                % {"code": idea.claim_code},
+            )
+            return redirect("grants:agent_idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/idea_form.html", {"form": form, "assisted": True}, status=status)
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_introduce(request, idea_id: int, actor_id: int):
+    """Introduce the idea's makers to an organisation that could help: both get an email."""
+    idea = load_idea(idea_id)
+    actor = actor_selectors.actor_by_id(actor_id=actor_id)
+    if actor is None:
+        raise Http404
+    return agent_action(
+        request,
+        idea,
+        lambda: services.actor_introduce(idea=idea, actor=actor, by=request.user),
+        success=_("Introduced: the applicant and %(name)s both got an email.")
+        % {"name": actor.name},
+        then="grants:agent_idea",
+    )

@@ -1,0 +1,90 @@
+"""What the pages of grants share: loading an idea, who may read it, errors of a service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from actors import roles
+
+from .. import selectors
+from ..models import Idea
+from ..workflow import Status, WorkflowError
+
+
+def load_idea(idea_id: int) -> Idea:
+    try:
+        return selectors.idea_detail(idea_id=idea_id)
+    except Idea.DoesNotExist as error:
+        raise Http404 from error
+
+
+def owned_idea(request, idea_id: int) -> Idea:
+    idea = load_idea(idea_id)
+    if not selectors.idea_is_owned_by(idea=idea, user=request.user):
+        raise PermissionDenied
+    return idea
+
+
+def agent_may_read(user, idea: Idea) -> bool:
+    """Agents and managers read the ideas of their districts once sent: not an unsent draft,
+    not another district's idea when their work is limited to some districts."""
+    return (
+        roles.can_view_dashboard(user)
+        and roles.in_scope(user, idea.district_id)
+        and idea.status != Status.DRAFT
+    )
+
+
+def add_service_errors(form, error: ValidationError | WorkflowError) -> None:
+    if isinstance(error, WorkflowError):
+        form.add_error(None, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def error_text(error: ValidationError | WorkflowError) -> str:
+    return getattr(error, "message", None) or " ".join(error.messages)
+
+
+def agent_action(request, idea: Idea, call, *, success: str, then: str = "grants:agent"):
+    """Run one agent action on an idea: a refusal goes back to the idea page with its reason."""
+    try:
+        call()
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, error_text(error))
+        return redirect("grants:agent_idea", idea.pk)
+    messages.success(request, success)
+    return redirect(then, idea.pk) if then == "grants:agent_idea" else redirect(then)
+
+
+def page_part(request, template: str, context: dict):
+    """A part of an agent's page: alone when the page loads it (htmx), else a page of its own,
+    so that it works without JavaScript and can be bookmarked."""
+    if request.headers.get("HX-Request"):
+        response = render(request, template, context)
+    else:
+        response = render(request, "grants/agent_part.html", {**context, "part": template})
+    # The same address answers a part or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def dashboard_part(request, template: str, context: dict):
+    return page_part(
+        request,
+        template,
+        {
+            "page_title": _("Agent's dashboard"),
+            "back_url": reverse("grants:agent"),
+            "back_label": _("Back to the dashboard"),
+            **context,
+        },
+    )

@@ -1,0 +1,165 @@
+"""An idea for its makers: my ideas, one idea's page with its timeline and thread, the makers'
+own actions on it (send, answer, withdraw), its budget lines, and what the app has sent them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actors import roles
+
+from .. import selectors, services
+from ..forms import AnswerForm, AttachmentForm, BudgetLineForm, MessageForm
+from ..workflow import EDITABLE_STATUSES, Role, WorkflowError, allowed_actions
+from .base import add_service_errors, agent_may_read, error_text, load_idea, owned_idea
+
+
+@login_required
+def my_ideas(request):
+    ideas = selectors.ideas_of_user(user=request.user)
+    return render(request, "grants/my.html", {"ideas": ideas})
+
+
+@login_required
+def my_notifications(request):
+    """Everything the app has sent the person, also what they switched off by email."""
+    return render(
+        request,
+        "grants/notifications.html",
+        {"notifications": selectors.notifications_of(user=request.user)},
+    )
+
+
+@login_required
+def idea_page(request, idea_id: int):
+    idea = load_idea(idea_id)
+    is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
+    if not (is_owner or agent_may_read(request.user, idea)):
+        raise PermissionDenied
+    return render_idea_page(request, idea, is_owner=is_owner)
+
+
+def render_idea_page(
+    request,
+    idea,
+    *,
+    is_owner: bool,
+    answer_form=None,
+    message_form=None,
+    budget_form=None,
+    attachment_form=None,
+    status=200,
+):
+    actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
+    can_post = is_owner or roles.is_agent(request.user)
+    return render(
+        request,
+        "grants/idea_detail.html",
+        {
+            "idea": idea,
+            "is_owner": is_owner,
+            "actions": actions,
+            "can_edit": is_owner and idea.status in EDITABLE_STATUSES,
+            "answer_form": answer_form or AnswerForm(),
+            "thread": selectors.thread_of(idea=idea, user=request.user),
+            "message_form": (message_form or MessageForm()) if can_post else None,
+            "budget_form": budget_form or BudgetLineForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "can_attach": is_owner and idea.status in services.ATTACHABLE_STATUSES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def idea_action(request, idea_id: int, action: str):
+    """The applicant's own actions: submit, answer a question, withdraw."""
+    idea = owned_idea(request, idea_id)
+    answer_form = None
+    try:
+        if action == "submit":
+            services.idea_submit(idea=idea, by=request.user)
+            messages.success(request, _("Thank you! Your idea was sent to the resident agent."))
+        elif action == "withdraw":
+            services.idea_withdraw(idea=idea, by=request.user)
+            messages.success(request, _("Your idea was withdrawn."))
+        elif action == "answer":
+            answer_form = AnswerForm(request.POST)
+            if not answer_form.is_valid():
+                return render_idea_page(
+                    request, idea, is_owner=True, answer_form=answer_form, status=400
+                )
+            services.idea_answer(
+                idea=idea, by=request.user, answer=answer_form.cleaned_data["answer"]
+            )
+            messages.success(request, _("Your answer was sent to the resident agent."))
+        else:
+            raise Http404
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, error_text(error))
+        return render_idea_page(
+            request, load_idea(idea_id), is_owner=True, answer_form=answer_form, status=409
+        )
+    return redirect("grants:idea", idea.pk)
+
+
+@login_required
+@require_POST
+def idea_messages(request, idea_id: int):
+    """Post to the idea's thread: its makers, or a resident agent (who may keep a note internal)."""
+    from .agent import render_agent_idea
+
+    idea = load_idea(idea_id)
+    is_agent = roles.is_agent(request.user) and agent_may_read(request.user, idea)
+    is_owner = selectors.idea_is_owned_by(idea=idea, user=request.user)
+    if not (is_agent or is_owner):
+        raise PermissionDenied
+    form = MessageForm(request.POST, allow_internal=is_agent)
+    if form.is_valid():
+        services.message_post(
+            idea=idea,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            internal=form.cleaned_data.get("internal", False),
+        )
+        messages.success(request, _("Your message was sent."))
+        return redirect("grants:agent_idea" if is_agent else "grants:idea", idea.pk)
+    if is_agent:
+        return render_agent_idea(request, idea, message_form=form, status=400)
+    return render_idea_page(request, idea, is_owner=True, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def budget_line_add(request, idea_id: int):
+    idea = owned_idea(request, idea_id)
+    form = BudgetLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_line_add(idea=idea, by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return render_idea_page(request, idea, is_owner=True, status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("grants:idea", idea.pk)
+    return render_idea_page(request, idea, is_owner=True, budget_form=form, status=400)
+
+
+@login_required
+@require_POST
+def budget_line_remove(request, idea_id: int, line_id: int):
+    idea = owned_idea(request, idea_id)
+    line = idea.budget_lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    try:
+        services.budget_line_remove(line=line, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    return redirect("grants:idea", idea.pk)

@@ -1,0 +1,30 @@
+"""What every visitor sees: the front page, and the past pilots like the idea being written."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+
+
+def home(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "grants/home.html",
+        {
+            "rounds": selectors.open_rounds(today=today),
+            "recent_pilots": selectors.showcase_pilots()[:6],
+        },
+    )
+
+
+@require_POST
+def similar_pilots(request):
+    """Past pilots like the idea being written, for the form's side panel (htmx)."""
+    text = " ".join(request.POST.get(name, "")[:4000] for name in ("title", "need", "plan"))
+    exclude = request.POST.get("idea_id")
+    pilots = selectors.similar_pilots(
+        text=text, exclude_idea_id=int(exclude) if exclude and exclude.isdigit() else None
+    )
+    return render(request, "grants/partials/similar_pilots.html", {"similar": pilots})
