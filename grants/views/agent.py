@@ -27,6 +27,7 @@ from .base import (
     add_service_errors,
     agent_action,
     agent_may_read,
+    agent_verb,
     dashboard_part,
     error_text,
     load_idea,
@@ -202,11 +203,10 @@ def agent_bulk_approve(request):
 @require_POST
 def agent_release(request, idea_id: int):
     """A held idea was not spam after all: it joins the queue."""
-    idea = load_idea(idea_id)
-    return agent_action(
+    return agent_verb(
         request,
-        idea,
-        lambda: services.idea_release(idea=idea, by=request.user),
+        idea_id,
+        services.idea_release,
         success=_("The idea joined the queue and the applicant was told."),
     )
 

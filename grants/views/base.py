@@ -54,6 +54,23 @@ def error_text(error: ValidationError | WorkflowError) -> str:
     return getattr(error, "message", None) or " ".join(error.messages)
 
 
+def agent_verb(request, idea_id: int, verb, *, success: str, **arguments):
+    """An agent's one-step action on an idea (a service verb taking the idea and its agent)."""
+    idea = load_idea(idea_id)
+    return agent_action(
+        request, idea, lambda: verb(idea=idea, by=request.user, **arguments), success=success
+    )
+
+
+def owned_part(request, idea_id: int, parts: str, part_id: int):
+    """An idea of the person's own and one of its rows (a budget line, a file), or 404."""
+    idea = owned_idea(request, idea_id)
+    part = getattr(idea, parts).filter(pk=part_id).first()
+    if part is None:
+        raise Http404
+    return idea, part
+
+
 def agent_action(request, idea: Idea, call, *, success: str, then: str = "grants:agent"):
     """Run one agent action on an idea: a refusal goes back to the idea page with its reason."""
     try:

@@ -1,8 +1,7 @@
 """An idea's attachments: added and removed by its makers, served only to those who may read it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -10,28 +9,22 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import AttachmentForm
-from ..workflow import WorkflowError
-from .base import add_service_errors, agent_may_read, load_idea, owned_idea
-from .idea_page import render_idea_page
+from .base import agent_may_read, load_idea, owned_idea, owned_part
+from .idea_page import part_add
 
 
 @login_required
 @require_POST
 def attachment_add(request, idea_id: int):
     idea = owned_idea(request, idea_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(idea=idea, by=request.user, uploaded=form.cleaned_data["file"])
-        except WorkflowError as error:
-            messages.error(request, error.message)
-            return render_idea_page(request, idea, is_owner=True, status=409)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The file is added."))
-            return redirect("grants:idea", idea.pk)
-    return render_idea_page(request, idea, is_owner=True, attachment_form=form, status=400)
+    return part_add(
+        request,
+        idea,
+        AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(idea=idea, by=request.user, uploaded=data["file"]),
+        form_name="attachment_form",
+        success=_("The file is added."),
+    )
 
 
 @login_required
@@ -59,9 +52,6 @@ def attachment_download(request, idea_id: int, attachment_id: int):
 @login_required
 @require_POST
 def attachment_remove(request, idea_id: int, attachment_id: int):
-    idea = owned_idea(request, idea_id)
-    attachment = idea.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    idea, attachment = owned_part(request, idea_id, "attachments", attachment_id)
     services.attachment_remove(attachment=attachment, by=request.user)
     return redirect("grants:idea", idea.pk)

@@ -14,7 +14,14 @@ from actors import roles
 from .. import selectors, services
 from ..forms import AnswerForm, AttachmentForm, BudgetLineForm, MessageForm
 from ..workflow import EDITABLE_STATUSES, Role, WorkflowError, allowed_actions
-from .base import add_service_errors, agent_may_read, error_text, load_idea, owned_idea
+from .base import (
+    add_service_errors,
+    agent_may_read,
+    error_text,
+    load_idea,
+    owned_idea,
+    owned_part,
+)
 
 
 @login_required
@@ -137,27 +144,37 @@ def idea_messages(request, idea_id: int):
 @require_POST
 def budget_line_add(request, idea_id: int):
     idea = owned_idea(request, idea_id)
-    form = BudgetLineForm(request.POST)
+    return part_add(
+        request,
+        idea,
+        BudgetLineForm(request.POST),
+        lambda data: services.budget_line_add(idea=idea, by=request.user, **data),
+        form_name="budget_form",
+    )
+
+
+def part_add(request, idea, form, add, *, form_name: str, success: str = ""):
+    """Add a row to the person's own idea (a budget line, a file) from a form on its page: a
+    refusal of the workflow is a conflict, a wrong value shows on the form."""
     if form.is_valid():
         try:
-            services.budget_line_add(idea=idea, by=request.user, **form.cleaned_data)
+            add(form.cleaned_data)
         except WorkflowError as error:
             messages.error(request, error.message)
             return render_idea_page(request, idea, is_owner=True, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if success:
+                messages.success(request, success)
             return redirect("grants:idea", idea.pk)
-    return render_idea_page(request, idea, is_owner=True, budget_form=form, status=400)
+    return render_idea_page(request, idea, is_owner=True, status=400, **{form_name: form})
 
 
 @login_required
 @require_POST
 def budget_line_remove(request, idea_id: int, line_id: int):
-    idea = owned_idea(request, idea_id)
-    line = idea.budget_lines.filter(pk=line_id).first()
-    if line is None:
-        raise Http404
+    idea, line = owned_part(request, idea_id, "budget_lines", line_id)
     try:
         services.budget_line_remove(line=line, by=request.user)
     except WorkflowError as error:

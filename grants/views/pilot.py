@@ -17,7 +17,7 @@ from .. import services
 from ..forms import ClosingReportForm
 from ..workflow import Status, WorkflowError
 from . import session_drafts
-from .base import add_service_errors, agent_action, load_idea, owned_idea
+from .base import add_service_errors, agent_verb, owned_idea
 
 REPORTABLE_STATUSES = {Status.APPROVED, Status.RUNNING, Status.REPORT_DUE}
 
@@ -82,13 +82,11 @@ def closing_report_autosave(request, idea_id: int):
 @role_required(roles.is_agent)
 @require_POST
 def agent_return_report(request, idea_id: int):
-    idea = load_idea(idea_id)
-    return agent_action(
+    return agent_verb(
         request,
-        idea,
-        lambda: services.closing_report_return(
-            idea=idea, by=request.user, question=posted_text(request, "question", 2000)
-        ),
+        idea_id,
+        services.closing_report_return,
+        question=posted_text(request, "question", 2000),
         success=_("The report went back to its makers with your question."),
     )
 
@@ -96,10 +94,4 @@ def agent_return_report(request, idea_id: int):
 @role_required(roles.is_agent)
 @require_POST
 def agent_close(request, idea_id: int):
-    idea = load_idea(idea_id)
-    return agent_action(
-        request,
-        idea,
-        lambda: services.idea_close(idea=idea, by=request.user),
-        success=_("The pilot is closed."),
-    )
+    return agent_verb(request, idea_id, services.idea_close, success=_("The pilot is closed."))
