@@ -1,0 +1,151 @@
+"""After the grant: the pilot starts and ends by the calendar, the makers' closing report, the
+agent's answer to it, closing, and lessons tagged with themes."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors import roles
+from actors.models import User
+
+from ..models import (
+    ClosingReport,
+    Idea,
+    Lesson,
+    Message,
+    Theme,
+)
+from ..selectors import agents_of
+from ..workflow import (
+    Action,
+    Role,
+)
+from .base import (
+    _change_status,
+    _save,
+    _tell_maker,
+)
+from .ideas import (
+    attachment_add,
+)
+from .notifications import notify
+from .search import (
+    idea_index_terms,
+)
+
+
+@transaction.atomic
+def idea_start(*, idea: Idea, by: User | None = None) -> Idea:
+    role = Role.SYSTEM if by is None else (Role.AGENT if roles.is_agent(by) else Role.APPLICANT)
+    idea = _change_status(idea=idea, action=Action.START, by=by, role=role)
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_request_report(*, idea: Idea, by: User | None = None) -> Idea:
+    """The pilot has ended: its makers are asked for the closing report."""
+    role = Role.SYSTEM if by is None else Role.AGENT
+    idea = _change_status(idea=idea, action=Action.REQUEST_REPORT, by=by, role=role)
+    _save(idea)
+    notify(
+        recipient=idea.created_by,
+        kind="report_request",
+        idea=idea,
+        dedup_key=f"report_request:{idea.pk}:",
+    )
+    return idea
+
+
+@transaction.atomic
+def closing_report_return(*, idea: Idea, by: User, question: str) -> Idea:
+    """The agent sends the report back to its makers with a question; they resubmit it."""
+    if not question.strip():
+        raise ValidationError({"reason": _("Write the question for the applicant.")})
+    idea = _change_status(
+        idea=idea, action=Action.RETURN_REPORT, by=by, role=Role.AGENT, reason=question
+    )
+    _save(idea)
+    Message.objects.create(idea=idea, author=by, body=question, from_agent=True)
+    _tell_maker(idea, "report_returned")
+    return idea
+
+
+@transaction.atomic
+def idea_close(*, idea: Idea, by: User, reason: str = "") -> Idea:
+    """Accepting the closing report closes the pilot; its makers are thanked."""
+    idea = _change_status(idea=idea, action=Action.CLOSE, by=by, role=Role.AGENT, reason=reason)
+    _save(idea)
+    _tell_maker(idea, "report_accepted")
+    return idea
+
+
+@transaction.atomic
+def closing_report_submit(
+    *,
+    idea: Idea,
+    by: User,
+    lessons: list[str],
+    photo=None,
+    **fields,
+) -> ClosingReport:
+    """The maker's closing report; the lessons are one to five short statements. A photo sent
+    with it joins the idea's files, in the same transaction."""
+    if photo:
+        attachment_add(idea=idea, by=by, uploaded=photo)
+    lessons = [text.strip() for text in lessons if text and text.strip()]
+    if not 1 <= len(lessons) <= 5:
+        raise ValidationError({"lessons": _("Write one to five lessons.")})
+    idea = _change_status(idea=idea, action=Action.REPORT, by=by, role=Role.APPLICANT)
+    _save(idea)
+    # A report returned with a question is sent again: the same report, rewritten.
+    report = ClosingReport.objects.filter(idea=idea).first() or ClosingReport(idea=idea)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.submitted_by = by
+    report.submitted_at = timezone.now()
+    report.full_clean(exclude=["idea", "submitted_by"])
+    report.save()
+    report.lessons.all().delete()
+    Lesson.objects.bulk_create(
+        Lesson(report=report, text=text, position=position)
+        for position, text in enumerate(lessons, start=1)
+    )
+    idea_index_terms(idea=idea)
+    for agent in agents_of(idea=idea):
+        notify(recipient=agent, kind="closing_report_received", idea=idea)
+    return report
+
+
+@transaction.atomic
+def lesson_tag(
+    *, lesson: Lesson, by: User, theme: Theme | None = None, new_theme: str = ""
+) -> Theme:
+    """An agent puts a lesson under a theme, an existing one or a new one by name."""
+    if not roles.is_agent(by):
+        raise PermissionDenied
+    if theme is None:
+        name = new_theme.strip()[:100]
+        if not name:
+            raise ValidationError({"new_theme": _("Choose a theme or name a new one.")})
+        theme, _created = Theme.objects.get_or_create(name=name)
+    lesson.themes.add(theme)
+    return theme
+
+
+def advance_pilots_by_date(*, today: date) -> dict[str, int]:
+    """Status changes that follow from the calendar: approved pilots start on their start date,
+    running pilots owe their closing report on their end date. Touches only due rows."""
+    from ..selectors import pilots_due_to_end, pilots_due_to_start
+
+    started = ended = 0
+    for idea in pilots_due_to_start(today=today):
+        idea_start(idea=idea)
+        started += 1
+    for idea in pilots_due_to_end(today=today):
+        idea_request_report(idea=idea)
+        ended += 1
+    return {"started": started, "report_due": ended}
