@@ -10,7 +10,7 @@ from collections import Counter
 from django.db.models import Count, F, Q, QuerySet
 
 from actors.models import Actor, District
-from grants.models import ClosingReport, Grant, Idea, Lesson, Round
+from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
 from grants.selectors import granted_pilots
 from grants.workflow import GRANTED_STATUSES
 
@@ -236,3 +236,20 @@ def rounds_over_time(*, district: District | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def districts_by_name() -> QuerySet[District]:
+    return District.objects.order_by("name")
+
+
+def lesson_by_id(lesson_id) -> Lesson | None:
+    return Lesson.objects.filter(pk=lesson_id).first()
+
+
+def theme_by_id(theme_id) -> Theme | None:
+    return Theme.objects.filter(pk=theme_id).first()
+
+
+def themes_by_use() -> QuerySet[Theme]:
+    """Every theme with how many lessons it has, the most used first."""
+    return Theme.objects.annotate(count=Count("lessons")).order_by("-count", "name")

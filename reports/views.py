@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -33,14 +32,13 @@ def report_index(request):
 def themes(request):
     """Lessons by theme, with proposed themes for the untagged ones; agents tag them."""
     from grants import services
-    from grants.models import Lesson, Theme
 
     if request.method == "POST":
         if not roles.is_agent(request.user):
             raise PermissionDenied
         lesson_id, theme_id = (request.POST.get(name, "") for name in ("lesson", "theme"))
-        lesson = Lesson.objects.filter(pk=lesson_id).first() if lesson_id.isdigit() else None
-        theme = Theme.objects.filter(pk=theme_id).first() if theme_id.isdigit() else None
+        lesson = selectors.lesson_by_id(lesson_id) if lesson_id.isdigit() else None
+        theme = selectors.theme_by_id(theme_id) if theme_id.isdigit() else None
         if lesson is None:
             raise Http404
         try:
@@ -59,7 +57,7 @@ def themes(request):
         request,
         "reports/themes.html",
         {
-            "themes": Theme.objects.annotate(count=Count("lessons")).order_by("-count", "name"),
+            "themes": selectors.themes_by_use(),
             "proposals": theme_proposals(),
         },
     )
@@ -68,7 +66,7 @@ def themes(request):
 @role_required(roles.can_view_reports)
 def compare(request):
     """Districts side by side on the same figures, and the rounds over time."""
-    all_districts = list(District.objects.order_by("name"))
+    all_districts = list(selectors.districts_by_name())
     chosen = [slug for slug in request.GET.getlist("district") if slug]
     districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
     if chosen and len(districts) != len(set(chosen)):
