@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "actors.middleware.UserLanguageMiddleware",
     "actors.mfa.RequireMFAMiddleware",
+    "minipilot.middleware.PrivatePagesMiddleware",
 ]
 
 # Content Security Policy: scripts, styles and fonts only from our own static files; no inline

@@ -101,6 +101,7 @@ def test_minipilot_holds_only_settings_urls_celery_wsgi_and_cross_cutting_parts(
         "wsgi.py",
         "urls.py",
         "health.py",
+        "middleware.py",
         "observability.py",
     }
     files = {path.name for path in (ROOT / "minipilot").glob("*.py")}
