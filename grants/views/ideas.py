@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from actors import services as actor_services
 from common.posted import posted
@@ -34,10 +34,11 @@ def _hold_reason(request, form) -> str:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def idea_create(request):
     """Anyone may write an idea; a visitor is asked for their email at the end, and what they
     typed waits in their session until they have logged in with the code sent to them."""
-    if request.method == "GET":
+    if request.method != "POST":
         saved = session_drafts.idea_draft(request.session)
         initial = session_drafts.initial_from(saved) if saved else None
         form = IdeaForm(initial=initial, user=request.user)
