@@ -385,10 +385,18 @@ def failed_notifications(*, user) -> QuerySet:
     return failed.select_related("recipient", "idea").order_by("-created_at")[:20]
 
 
+def story_is_public(idea: Idea) -> bool:
+    """A pilot's story (its title, report and lessons) is public once its makers have reported
+    and agreed to publish it: the one rule of the showcase, the pilot pages and the open data."""
+    report = getattr(idea, "closing_report", None)
+    return idea.status in PAST_STATUSES and bool(report and report.publish)
+
+
 def showcase_pilots() -> QuerySet[Idea]:
-    """Closed pilots whose makers agreed to publish their story, cost and lessons."""
+    """Reported pilots whose makers agreed to publish their story, cost and lessons (the rule
+    of `story_is_public`)."""
     return (
-        Idea.objects.filter(status=Status.CLOSED, closing_report__publish=True)
+        Idea.objects.filter(status__in=PAST_STATUSES, closing_report__publish=True)
         .select_related("district", "applicant", "grant", "closing_report")
         .order_by("-closing_report__submitted_at", "-id")
     )

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from actors.models import Actor, District
 from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
-from grants.selectors import granted_pilots
+from grants.selectors import granted_pilots, story_is_public
 from grants.workflow import GRANTED_STATUSES
 
 from .services import figures
@@ -175,7 +175,7 @@ def open_data_row(idea: Idea) -> dict:
     where the makers agreed to publish."""
     report = getattr(idea, "closing_report", None)
     grant = getattr(idea, "grant", None)
-    published = bool(report and report.publish)
+    published = story_is_public(idea)
     decided = idea.decided_at and idea.submitted_at
     return {
         "id": idea.pk,
