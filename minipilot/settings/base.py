@@ -171,6 +171,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True
+# Numbers, dates and times as they are written in Finland, in each language: 1 000,00 € and
+# 1.12.2026 klo 23.32 in Finnish and Swedish, 1,000.00 € and 1 Dec 2026, 23:32 in English.
+FORMAT_MODULE_PATH = ["minipilot.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
