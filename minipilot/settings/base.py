@@ -156,6 +156,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # A login code can be tried this many times, then a new one must be asked for.
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# allauth's emails in the language of the person's profile, named Minipilot (actors/adapter.py).
+ACCOUNT_ADAPTER = "actors.adapter.AccountAdapter"
 # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted, so the
 # rate limits count the visitor's address and not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))

@@ -1,0 +1,67 @@
+"""allauth's emails as the project's own: named Minipilot, in the language of the person's profile.
+
+allauth writes its emails in the language of the page where they were asked for, and names the
+site by the request's host ("127.0.0.1:8811"). Here the profile decides the language, as for every
+other email, and the site is called by its name. Links in the email lead to the pages in the same
+language as the email. The texts are the project's own, in templates/account/email/.
+"""
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.translation import gettext
+
+
+def _profile_language(email: str, user) -> str | None:
+    """The language a person chose, for their address; None for an address nobody has."""
+    from allauth.account.models import EmailAddress
+
+    from actors.models import User
+
+    if user is None or not getattr(user, "pk", None):
+        user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else None
+    language = getattr(user, "language", None)
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+def _in_language(url: str, language: str) -> str:
+    """The same page in another language; the URL is resolved in its own language first."""
+    own = translation.get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
+    with translation.override(own):
+        return translate_url(url, language)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        language = _profile_language(email, context.get("user")) or translation.get_language()
+        context = {
+            key: _in_language(value, language)
+            if key.endswith("_url") and isinstance(value, str)
+            else value
+            for key, value in context.items()
+        }
+        with translation.override(language):
+            context["current_site"] = SimpleNamespace(
+                name=gettext("Minipilot"), domain=urlsplit(settings.SITE_URL).netloc
+            )
+            context["site_url"] = settings.SITE_URL + reverse("home")
+            super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        """No "[127.0.0.1:8811]" before the subject: the sender's name says Minipilot, as in the
+        project's other emails, and the subjects of its own templates name it where it helps."""
+        return subject
+
+    def save_user(self, request, user, form, commit: bool = True):
+        """A person who signs up on a Swedish page gets Swedish emails until they choose again."""
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
