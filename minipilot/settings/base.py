@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "actors.middleware.UserLanguageMiddleware",
     "actors.mfa.RequireMFAMiddleware",
     "minipilot.middleware.PrivatePagesMiddleware",
 ]
