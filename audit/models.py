@@ -14,6 +14,8 @@ class AuditEvent(models.Model):
         IDEA_APPROVED = "idea_approved", _("Idea approved")
         IDEA_FAST_TRACKED = "idea_fast_tracked", _("Idea approved with the one-click grant")
         IDEA_DECLINED = "idea_declined", _("Idea declined")
+        IDEA_DISCARDED = "idea_discarded", _("Held idea discarded as spam")
+        IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")
         EXPORT_MADE = "export_made", _("Export made")
         DATA_EXPORTED = "data_exported", _("Own data downloaded")

@@ -64,4 +64,5 @@ urlpatterns = [
         name="agent_introduce",
     ),
     path("agent/ideas/<int:idea_id>/release/", agent.agent_release, name="agent_release"),
+    path("agent/ideas/<int:idea_id>/spam/", agent.agent_discard_spam, name="agent_discard_spam"),
 ]

@@ -22,6 +22,7 @@ class Status(models.TextChoices):
     REPORT_DUE = "report_due", _("Closing report requested")
     REPORTED = "reported", _("Reported")
     CLOSED = "closed", _("Closed")
+    DISCARDED = "discarded", _("Discarded as spam")
 
 
 class Role(StrEnum):
@@ -43,6 +44,7 @@ class Action(models.TextChoices):
     REPORT = "report", _("Send the closing report")
     RETURN_REPORT = "return_report", _("Return the closing report with a question")
     CLOSE = "close", _("Accept the report and close the pilot")
+    DISCARD = "discard", _("Discard as spam")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(A.REPORT, {S.APPROVED, S.RUNNING, S.REPORT_DUE}, S.REPORTED, {R.APPLICANT}),
     _row(A.RETURN_REPORT, {S.REPORTED}, S.REPORT_DUE, {R.AGENT}),
     _row(A.CLOSE, {S.REPORTED}, S.CLOSED, {R.AGENT}),
+    # Only a held submission (suspected spam) may be discarded; its sender is not told.
+    _row(A.DISCARD, {S.SUBMITTED}, S.DISCARDED, {R.AGENT}),
 )
 del S, R, A
 

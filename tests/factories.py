@@ -12,7 +12,7 @@ from django.utils import timezone
 from actors.models import Actor, District, Membership, User
 from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services
-from grants.models import ClosingReport, Round
+from grants.models import ClosingReport, Idea, Round
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -169,7 +169,14 @@ PATHS = {
     "report_due": ["submit", "approve", "start", "request_report"],
     "reported": ["submit", "approve", "report"],
     "closed": ["submit", "approve", "report", "close"],
+    "discarded": ["submit", "discard"],
 }
+
+
+def _discard(idea, *, agent: User):
+    """Only a held submission may be discarded: the moderation check is what holds it."""
+    Idea.objects.filter(pk=idea.pk).update(held_reason="honeypot")
+    services.idea_discard_spam(idea=idea, by=agent)
 
 
 def take_action(action: str, idea, *, applicant: User, agent: User):
@@ -187,6 +194,7 @@ def take_action(action: str, idea, *, applicant: User, agent: User):
             idea=idea, by=applicant, lessons=["Do it together."], **report_fields()
         ),
         "close": lambda: services.idea_close(idea=idea, by=agent),
+        "discard": lambda: _discard(idea, agent=agent),
         "return_report": lambda: services.closing_report_return(
             idea=idea, by=agent, question="How many came?"
         ),

@@ -14,6 +14,7 @@ from .decisions import (
     idea_approve,
     idea_ask_info,
     idea_decline,
+    idea_discard_spam,
     idea_release,
     ideas_approve_bulk,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "idea_create",
     "idea_create_assisted",
     "idea_decline",
+    "idea_discard_spam",
     "idea_index_terms",
     "idea_release",
     "idea_request_report",

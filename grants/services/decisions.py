@@ -55,7 +55,24 @@ def idea_release(*, idea: Idea, by: User) -> Idea:
     )
     locked.held_reason = ""
     locked.save(update_fields=["held_reason", "updated_at"])
+    audit_record(by, AuditEvent.Action.IDEA_RELEASED, locked, district=idea.district.slug)
     _announce_submission(locked)
+    return locked
+
+
+@transaction.atomic
+def idea_discard_spam(*, idea: Idea, by: User) -> Idea:
+    """A held submission is spam: it leaves the queue without an email to its sender, and is
+    kept (with its audit row) for the moderation statistics."""
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if not locked.held_reason:
+        raise WorkflowError(_("Only an idea held for moderation can be discarded as spam."))
+    locked = _change_status(
+        idea=locked, action=Action.DISCARD, by=by, role=Role.AGENT, reason=locked.held_reason
+    )
+    locked.decided_at = timezone.now()
+    _save(locked, "decided_at")
+    audit_record(by, AuditEvent.Action.IDEA_DISCARDED, locked, district=locked.district.slug)
     return locked
 
 

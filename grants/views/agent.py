@@ -119,6 +119,8 @@ def _decide(*, idea: Idea, user, data: dict) -> None:
 
 def render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
     can_decide = roles.is_agent(request.user)
+    # A held idea (suspected spam) is released or discarded before anyone decides on a grant.
+    held = bool(idea.held_reason) and idea.status == Status.SUBMITTED
     # The idea mill (similar pilots, partners, earlier ideas) is loaded after the page.
     return render(
         request,
@@ -129,7 +131,8 @@ def render_agent_idea(request, idea, *, form=None, message_form=None, status=200
             or DecisionForm(
                 initial={"amount": idea.amount}, applicant_language=idea.created_by.language
             ),
-            "can_decide": can_decide,
+            "can_decide": can_decide and not held,
+            "can_moderate": can_decide and held,
             "actions": allowed_actions(status=idea.status, role=Role.AGENT),
             "thread": selectors.thread_of(idea=idea, user=request.user),
             "message_form": message_form
@@ -208,6 +211,18 @@ def agent_release(request, idea_id: int):
         idea_id,
         services.idea_release,
         success=_("The idea joined the queue and the applicant was told."),
+    )
+
+
+@role_required(roles.is_agent)
+@require_POST
+def agent_discard_spam(request, idea_id: int):
+    """A held idea is spam: out of the queue, its sender not told (no email to a spammer)."""
+    return agent_verb(
+        request,
+        idea_id,
+        services.idea_discard_spam,
+        success=_("The idea was discarded as spam. Its sender was not told."),
     )
 
 

@@ -228,6 +228,9 @@ EXPECTED = {
     "grants:agent_release": Page(
         role_page(AGENTS, status=405), kwargs="held", post={}, may_post=("agent_x",)
     ),
+    "grants:agent_discard_spam": Page(
+        role_page(AGENTS, status=405), kwargs="held", post={}, may_post=("agent_x",)
+    ),
     # District learning reports: agents (of every district) and managers.
     "reports:index": Page(role_page(READERS)),
     "reports:compare": Page(role_page(READERS)),
