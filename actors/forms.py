@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Actor, User
@@ -11,12 +13,17 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "phone", "language", "optional_email"]
         help_texts = {
-            "language": _("Pages and emails come in this language."),
+            "language": _("Emails come in this language."),
             "phone": _("Optional. The resident agent may call you about your idea."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each language in its own name, as the language buttons of every page show them.
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _name in settings.LANGUAGES
+        ]
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save")))
 

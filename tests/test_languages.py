@@ -346,3 +346,10 @@ def test_finnish_reads_as_finnish(msgid, awkward):
     """What a native reader stumbled on: "Oppi 1", "Uutuus (1–5)", stacked adessives."""
     finnish = {entry.msgid: entry.msgstr for entry in _catalogue("fi")}
     assert finnish[msgid] and finnish[msgid] != awkward
+
+
+def test_the_profile_names_each_language_in_its_own_name(client, resident):
+    client.force_login(resident)
+    page = client.get("/my/profile/").content.decode()
+    for name in ("Suomi", "Svenska", "English"):
+        assert f">{name}</option>" in page

@@ -155,9 +155,9 @@ def test_money_shows_granted_paid_and_remaining(client, agent, manager, make_ide
     make_idea("approved")
     client.force_login(manager)
     page = client.get(reverse("grants:agent_money")).content.decode()
-    assert "1000.00 €" in page  # granted
+    assert "1,000.00 €" in page  # granted
     assert "500.00 €" in page  # paid
-    assert "59000.00 €" in page  # remaining of 60000
+    assert "59,000.00 €" in page  # remaining of 60000
 
 
 def test_the_finance_csv_cannot_run_formulas(client, agent, resident, district, open_round):

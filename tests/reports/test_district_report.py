@@ -136,7 +136,7 @@ def test_the_page_shows_the_report_and_its_round_switch(client, manager, known_s
     client.force_login(manager)
     page = client.get(reverse("reports:district", args=[district.slug])).content.decode()
     assert "Plan for rain" in page and "Nobody came in the rain." in page
-    assert "1500.00 €" in page and "630.00 €" in page
+    assert "1,500.00 €" in page and "630.00 €" in page
     assert (
         client.get(reverse("reports:district", args=[district.slug]) + "?round=nope").status_code
         == 404
