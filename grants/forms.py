@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
 from actors.selectors import actors_of_user, organisations
+from common.money import amount_text
 
 from . import spam
 from .models import AgeGroup, ClosingReport, Idea
@@ -137,7 +138,7 @@ class IdeaForm(forms.ModelForm):
                 self.add_error(
                     "amount",
                     _("The amount can be at most %(max)s € in this round.")
-                    % {"max": round_.max_grant},
+                    % {"max": amount_text(round_.max_grant)},
                 )
         return cleaned
 

@@ -353,3 +353,15 @@ def test_the_profile_names_each_language_in_its_own_name(client, resident):
     page = client.get("/my/profile/").content.decode()
     for name in ("Suomi", "Svenska", "English"):
         assert f">{name}</option>" in page
+
+
+def test_a_message_written_by_the_code_groups_money_in_the_readers_language(
+    client, resident, open_round, district, settings
+):
+    """An error from a form or a service writes its amounts as the page does: "1 000,00 €"."""
+    from tests.grants.test_views import _form_data
+
+    settings.LANGUAGE_CODE = "fi"
+    client.force_login(resident)
+    page = client.post("/ideas/new/", _form_data(district, amount="1500")).content.decode()
+    assert "1\N{NO-BREAK SPACE}000,00 €" in page

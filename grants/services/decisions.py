@@ -13,6 +13,7 @@ from actors import roles
 from actors.models import Actor, User
 from audit.models import AuditEvent
 from audit.services import record as audit_record
+from common.money import amount_text
 
 from ..models import (
     Grant,
@@ -123,7 +124,10 @@ def _approve(*, idea: Idea, by: User, amount: Decimal | None, bulk: bool = False
         raise ValidationError({"amount": _("The grant must be more than zero.")})
     if amount > round_.max_grant:
         raise ValidationError(
-            {"amount": _("The grant can be at most %(max)s €.") % {"max": round_.max_grant}}
+            {
+                "amount": _("The grant can be at most %(max)s €.")
+                % {"max": amount_text(round_.max_grant)}
+            }
         )
     try:
         with transaction.atomic():
@@ -132,7 +136,7 @@ def _approve(*, idea: Idea, by: User, amount: Decimal | None, bulk: bool = False
         round_.refresh_from_db(fields=["budget", "granted_total"])
         raise BudgetExceeded(
             _("The round has only %(remaining)s € left; %(amount)s € cannot be granted.")
-            % {"remaining": round_.remaining, "amount": amount}
+            % {"remaining": amount_text(round_.remaining), "amount": amount_text(amount)}
         ) from error
     now = timezone.now()
     grant = Grant.objects.create(

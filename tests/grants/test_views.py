@@ -75,7 +75,7 @@ def test_a_draft_is_saved_without_submitting(client, resident, open_round, distr
     [
         ("empty title", {"title": ""}, "title", "This field is required."),
         ("too long title", {"title": "x" * 121}, "title", "at most 120 characters"),
-        ("amount above max", {"amount": "1500"}, "amount", "at most 1000.00 €"),
+        ("amount above max", {"amount": "1500"}, "amount", "at most 1,000.00 €"),
         ("negative amount", {"amount": "-5"}, "amount", "greater than or equal to 1"),
         ("not a number", {"amount": "lots"}, "amount", "Enter a number."),
         (
