@@ -65,3 +65,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Each person lands on their own start page after logging in (after the second factor
+        too): agents on their dashboard, city managers on the district reports, residents
+        on their ideas. An explicit `next` still wins (allauth checks it first)."""
+        from . import roles
+
+        user = request.user
+        if roles.is_agent(user):
+            return reverse("grants:agent")
+        if roles.can_view_reports(user):
+            return reverse("reports:index")
+        if roles.can_view_dashboard(user):
+            return reverse("grants:agent")
+        return super().get_login_redirect_url(request)
