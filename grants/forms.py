@@ -92,6 +92,8 @@ class IdeaForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("partners", list(self.instance.partners.all()))
         self.fields["district"].queryset = districts_with_open_rounds(today=self.today)
+        # A screen reader reads "---------" as dashes: the empty choice says what to do.
+        self.fields["district"].empty_label = _("Choose the district")
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()
@@ -211,11 +213,12 @@ class DecisionForm(forms.Form):
     """The resident agent's decision on one idea."""
 
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[
             ("approve", _("Approve")),
             ("decline", _("Decline")),
             ("ask_info", _("Ask for more information")),
-        ]
+        ],
     )
     amount = forms.DecimalField(
         label=_("Grant (€)"), max_digits=8, decimal_places=2, min_value=Decimal("1"), required=False
@@ -239,6 +242,7 @@ class DecisionForm(forms.Form):
 
         self.applicant_language = applicant_language
         self.fields["template"].queryset = reason_templates()
+        self.fields["template"].empty_label = _("No ready reason")
 
     def clean(self):
         cleaned = super().clean()
@@ -342,6 +346,8 @@ class ClosingReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One of the answers must be chosen: no empty first option, and none chosen in advance.
+        self.fields["continuation"].choices = ClosingReport.Continuation.choices
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(

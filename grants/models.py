@@ -342,6 +342,18 @@ class ClosingReport(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def spending_difference(self) -> Decimal:
+        """What was spent beyond the grant (above zero) or left of it (below zero)."""
+        grant = getattr(self.idea, "grant", None)
+        if grant is None or self.actual_cost is None:
+            return Decimal("0.00")
+        return self.actual_cost - grant.amount
+
+    @property
+    def spending_difference_abs(self) -> Decimal:
+        return abs(self.spending_difference)
+
+    @property
     def participants_total(self) -> int:
         return (
             self.participants_children

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +77,8 @@ def render_idea_page(
             "budget_form": budget_form or BudgetLineForm(),
             "attachment_form": attachment_form or AttachmentForm(),
             "can_attach": is_owner and idea.status in services.ATTACHABLE_STATUSES,
+            # The closing report is offered once the pilot has started (not for one to come).
+            "pilot_started": idea.starts_on <= timezone.localdate(),
         },
         status=status,
     )

@@ -137,6 +137,9 @@ LOGIN_REDIRECT_URL = "grants:my"
 LOGOUT_REDIRECT_URL = "home"
 
 # allauth: email is the login; a one-time code works instead of a password.
+# An empty choice of a list filter reads "All", not "---------" (dashes to a screen reader).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -54,7 +54,7 @@ def test_idea_from_proposal_to_district_lesson(
     applicant.get_by_label("Children (under 13)").check()
     applicant.get_by_label("Elderly people").check()
     applicant.get_by_label("District").select_option(label="Iittala")
-    applicant.fill("input[name=starts_on]", (today + timedelta(days=7)).isoformat())
+    applicant.fill("input[name=starts_on]", today.isoformat())
     applicant.fill("input[name=ends_on]", (today + timedelta(days=60)).isoformat())
     expect(applicant.locator("input[name=amount]")).to_have_value(re.compile(r"^500(\.0+)?$"))
     applicant.get_by_role("button", name="Submit the idea").click()
