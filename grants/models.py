@@ -197,6 +197,13 @@ class Idea(models.Model):
         return self.title
 
     @property
+    def held_reason_text(self) -> str:
+        """Why the idea is held for moderation, in the reader's language."""
+        from .spam import reason_text
+
+        return reason_text(self.held_reason)
+
+    @property
     def fast_track_amount(self) -> Decimal:
         """The one-click grant: the round's default, or less if less was asked."""
         return min(self.amount, self.round.default_grant)

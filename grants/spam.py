@@ -15,10 +15,29 @@ logger = logging.getLogger(__name__)
 SALT = "grants.idea-form-started"
 HOUR = 60 * 60
 
-REASON_HONEYPOT = _("a hidden field was filled in")
-REASON_TOO_FAST = _("the form was sent too fast")
-REASON_IP_LIMIT = _("too many ideas from one address")
-REASON_ACCOUNT_LIMIT = _("too many ideas from one account")
+# Why a submission is held, stored as codes (joined by "; ") and put in words when shown, in
+# the language of the reader.
+REASON_HONEYPOT = "honeypot"
+REASON_TOO_FAST = "too_fast"
+REASON_IP_LIMIT = "ip_limit"
+REASON_ACCOUNT_LIMIT = "account_limit"
+REASON_TEXTS = {
+    REASON_HONEYPOT: _("a hidden field was filled in"),
+    REASON_TOO_FAST: _("the form was sent too fast"),
+    REASON_IP_LIMIT: _("too many ideas from one address"),
+    REASON_ACCOUNT_LIMIT: _("too many ideas from one account"),
+}
+# Reasons stored in words before they were codes.
+_LEGACY = {
+    "a hidden field was filled in": REASON_HONEYPOT,
+    "the form was sent too fast": REASON_TOO_FAST,
+}
+
+
+def reason_text(stored: str) -> str:
+    """The stored reasons in the reader's language; anything unknown is shown as it is."""
+    parts = [part.strip() for part in stored.split(";") if part.strip()]
+    return "; ".join(str(REASON_TEXTS.get(_LEGACY.get(part, part), part)) for part in parts)
 
 
 def form_started_token() -> str:
@@ -58,11 +77,11 @@ def suspicion(*, honeypot: str, started_token: str, ip_address: str | None, user
     """Why a submission looks like spam, or an empty string. Counts the submission."""
     reasons = []
     if honeypot:
-        reasons.append(str(REASON_HONEYPOT))
+        reasons.append(REASON_HONEYPOT)
     if _filled_too_fast(started_token):
-        reasons.append(str(REASON_TOO_FAST))
+        reasons.append(REASON_TOO_FAST)
     if ip_address and _count(f"spam:ip:{ip_address}") > settings.SPAM_MAX_IDEAS_PER_HOUR_PER_IP:
-        reasons.append(str(REASON_IP_LIMIT))
+        reasons.append(REASON_IP_LIMIT)
     if user_id and _count(f"spam:user:{user_id}") > settings.SPAM_MAX_IDEAS_PER_HOUR_PER_ACCOUNT:
-        reasons.append(str(REASON_ACCOUNT_LIMIT))
+        reasons.append(REASON_ACCOUNT_LIMIT)
     return "; ".join(reasons)

@@ -50,7 +50,7 @@ def idea_release(*, idea: Idea, by: User) -> Idea:
         idea=locked,
         author=by,
         body=_("Released from moderation (held because %(reason)s).")
-        % {"reason": locked.held_reason},
+        % {"reason": locked.held_reason_text},
         internal=True,
         from_agent=True,
     )
@@ -69,7 +69,7 @@ def idea_discard_spam(*, idea: Idea, by: User) -> Idea:
     if not locked.held_reason:
         raise WorkflowError(_("Only an idea held for moderation can be discarded as spam."))
     locked = _change_status(
-        idea=locked, action=Action.DISCARD, by=by, role=Role.AGENT, reason=locked.held_reason
+        idea=locked, action=Action.DISCARD, by=by, role=Role.AGENT, reason=locked.held_reason_text
     )
     locked.decided_at = timezone.now()
     _save(locked, "decided_at")

@@ -62,3 +62,15 @@ def test_releasing_a_held_idea_is_audited(client, agent, resident, make_idea):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.IDEA_RELEASED, object_id=str(idea.pk)
     ).exists()
+
+
+def test_the_held_reason_is_stored_as_a_code_and_shown_in_the_readers_language(
+    client, agent, resident, make_idea, settings
+):
+    idea = _held(make_idea, resident)
+    assert idea.held_reason == "honeypot"
+    client.force_login(agent)
+    settings.LANGUAGE_CODE = "fi"
+    page = client.get("/sv/agent/").content.decode()
+    assert "ett dolt fält var ifyllt" in page
+    assert "a hidden field was filled in" not in page

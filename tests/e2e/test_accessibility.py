@@ -53,7 +53,7 @@ def ideas(make_idea, resident, agent):
     from grants import services
 
     held = make_idea("draft", title="Cheap pills")
-    services.idea_submit(idea=held, by=resident, hold_reason="a hidden field was filled in")
+    services.idea_submit(idea=held, by=resident, hold_reason="honeypot")
     submitted = make_idea("submitted", title="Torstaitreffit")
     services.message_post(idea=submitted, by=resident, body="Can we use the school hall?")
     services.message_post(idea=submitted, by=agent, body="Ask the caretaker.", internal=True)

@@ -353,7 +353,7 @@ def world(db, settings, tmp_path):
     reported = idea("reported", title="Lukupiiri")
     closed = idea("closed", title="Elämänkaarikahvila")
     held = idea("draft", title="Odottava idea")
-    services.idea_submit(idea=held, by=a, hold_reason="the form was sent too fast")
+    services.idea_submit(idea=held, by=a, hold_reason="too_fast")
     withdrawable = idea("submitted", title="Peruttava idea")
     line = services.budget_line_add(idea=draft, by=a, description="Flour", amount=Decimal("20.00"))
     attachment = services.attachment_add(

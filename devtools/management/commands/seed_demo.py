@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
-from grants import services
+from grants import services, spam
 from grants.models import ClosingReport, Idea
 
 from ... import services as demo
@@ -204,7 +204,7 @@ class Command(BaseCommand):
             ends_on=today + timedelta(days=2),
             amount=Decimal("1000.00"),
         )
-        services.idea_submit(idea=suspect, by=resident, hold_reason="a hidden field was filled in")
+        services.idea_submit(idea=suspect, by=resident, hold_reason=spam.REASON_HONEYPOT)
 
     def _reason_templates(self) -> None:
         demo.reason_template_ensure(
