@@ -334,7 +334,11 @@ def suggested_partners(*, idea: Idea, similar: list[Idea] | None = None, limit: 
     related = [pilot.pk for pilot in similar if pilot.district_id == idea.district_id]
     if not related:
         return []
+    # Not those introduced already, the applicant itself, nor the idea's own partners.
     already = set(idea.introductions.values_list("actor_id", flat=True)) | {idea.applicant_id}
+    already |= set(
+        Idea.partners.through.objects.filter(idea_id=idea.pk).values_list("actor_id", flat=True)
+    )
     # The related pilots' applicants and partners by their ids: two index lookups, not an OR
     # across two joins.
     candidates = set(Idea.objects.filter(pk__in=related).values_list("applicant_id", flat=True))
