@@ -147,6 +147,18 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def public_name(self) -> str:
+        """The name reports may show: an organisation's, never a private person's."""
+        return "" if self.kind == self.Kind.RESIDENT else self.name
+
+    @property
+    def public_label(self) -> str:
+        """ "Iittalan kyläyhdistys (Association or NGO)" for an organisation, "Resident" for a
+        person: what reports, exports and the showcase say of an applicant."""
+        kind = self.get_kind_display()
+        return f"{self.name} ({kind})" if self.public_name else str(kind)
+
 
 class Membership(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")

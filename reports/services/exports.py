@@ -47,7 +47,7 @@ def district_rows(*, district: District):
             report = getattr(idea, "closing_report", None)
             yield [
                 idea.title,
-                idea.applicant.name if idea.applicant.kind != "resident" else "",
+                idea.applicant.public_name,
                 idea.applicant.get_kind_display(),
                 idea.get_status_display(),
                 idea.starts_on.isoformat(),
