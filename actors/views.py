@@ -152,7 +152,11 @@ def data_delete(request):
         if privileged:
             raise PermissionDenied
         if form.is_valid():
-            services.user_erase(request.user, by=request.user)
+            try:
+                services.user_erase(request.user, by=request.user)
+            except services.ErasureRefused as refusal:
+                messages.error(request, str(refusal))
+                return redirect("actors:data_delete")
             logout(request)
             messages.success(
                 request,

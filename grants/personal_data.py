@@ -3,10 +3,12 @@
 what they sent stays for the statistics and the audit trail (a grant is a public money record),
 with their name, email and phone removed from its texts."""
 
-from actors.models import User
-from actors.services import texts_scrub
+from django.utils.translation import gettext as _
 
-from .models import ClosingReport, Idea, Lesson, Message, Notification, StatusChange
+from actors.models import User
+from actors.services import ErasureRefused, texts_scrub
+
+from .models import ClosingReport, Grant, Idea, Lesson, Message, Notification, StatusChange
 from .services import drafts_delete
 from .workflow import Status
 
@@ -47,7 +49,20 @@ def export(*, user: User) -> dict:
     }
 
 
+def _unpaid_grants(user: User):
+    return Grant.objects.filter(idea__created_by=user, payment_state=Grant.Payment.TO_PAY)
+
+
 def erase(*, user: User, needles: list[str]) -> dict:
+    # A grant still to be paid needs its maker: the city must be able to pay it and to reach
+    # them about it (GDPR art. 17(3)(b): kept while a legal obligation needs it).
+    if _unpaid_grants(user).exists():
+        raise ErasureRefused(
+            _(
+                "A grant of yours is still to be paid. You can erase your account once it has "
+                "been paid; ask the resident agent if you want to give it up."
+            )
+        )
     drafts = drafts_delete(ideas=Idea.objects.filter(created_by=user, status=Status.DRAFT))
     kept = Idea.objects.filter(created_by=user).count()
     Notification.objects.filter(recipient=user).delete()
@@ -83,4 +98,5 @@ def summary(*, user: User) -> dict:
     return {
         "drafts": ideas.filter(status=Status.DRAFT).count(),
         "kept": ideas.exclude(status=Status.DRAFT).count(),
+        "unpaid_grants": _unpaid_grants(user).count(),
     }
