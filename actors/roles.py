@@ -44,8 +44,13 @@ def can_view_reports(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)
 
 
-def can_view_audit_log(user) -> bool:
+def reads_whole_audit_log(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm(VIEW_AUDIT_LOG))
+
+
+def can_view_audit_log(user) -> bool:
+    """Managers and staff read all of it; an agent the events of their own districts."""
+    return reads_whole_audit_log(user) or is_agent(user)
 
 
 def is_privileged(user) -> bool:

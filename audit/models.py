@@ -14,6 +14,8 @@ class AuditEvent(models.Model):
         IDEA_APPROVED = "idea_approved", _("Idea approved")
         IDEA_FAST_TRACKED = "idea_fast_tracked", _("Idea approved with the one-click grant")
         IDEA_DECLINED = "idea_declined", _("Idea declined")
+        IDEA_INFO_REQUESTED = "idea_info_requested", _("More information asked of the makers")
+        PILOT_CLOSED = "pilot_closed", _("Closing report accepted and the pilot closed")
         IDEA_DISCARDED = "idea_discarded", _("Held idea discarded as spam")
         IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")

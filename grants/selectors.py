@@ -404,3 +404,11 @@ def showcase_pilots() -> QuerySet[Idea]:
         .select_related("district", "applicant", "grant", "closing_report")
         .order_by("-closing_report__submitted_at", "-id")
     )
+
+
+def district_slugs_in_scope(user) -> list[str] | None:
+    """The districts an agent's work is limited to, by slug, or None for every district."""
+    ids = roles.district_ids_in_scope(user)
+    if ids is None:
+        return None
+    return list(District.objects.filter(pk__in=ids).values_list("slug", flat=True))

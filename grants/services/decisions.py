@@ -87,6 +87,7 @@ def idea_ask_info(*, idea: Idea, by: User, question: str) -> Idea:
     idea.info_request = question
     _save(idea, "info_request")
     Message.objects.create(idea=idea, author=by, body=question, from_agent=True)
+    audit_record(by, AuditEvent.Action.IDEA_INFO_REQUESTED, idea, district=idea.district.slug)
     _tell_maker(idea, "idea_decided")
     return idea
 

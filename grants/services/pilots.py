@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from actors import roles
 from actors.models import User
+from audit.models import AuditEvent
+from audit.services import record as audit_record
 
 from ..models import (
     ClosingReport,
@@ -79,6 +81,7 @@ def idea_close(*, idea: Idea, by: User, reason: str = "") -> Idea:
     """Accepting the closing report closes the pilot; its makers are thanked."""
     idea = _change_status(idea=idea, action=Action.CLOSE, by=by, role=Role.AGENT, reason=reason)
     _save(idea)
+    audit_record(by, AuditEvent.Action.PILOT_CLOSED, idea, district=idea.district.slug)
     _tell_maker(idea, "report_accepted")
     return idea
 

@@ -1,4 +1,5 @@
-"""The audit log page: city managers and staff read it; nobody else; no email on it."""
+"""The audit log page: city managers and staff read it, agents the events of their districts;
+nobody else; no email on it; staff named with their role, residents never named."""
 
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ def test_its_address():
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("resident", 403), ("other_resident", 403), ("agent", 403), ("manager", 200)],
+    [("resident", 403), ("other_resident", 403), ("agent", 200), ("manager", 200)],
 )
 def test_who_may_read_it(client, request, role, expected):
     client.force_login(request.getfixturevalue(role))
@@ -54,19 +55,21 @@ def test_newest_first_filtered_paginated_and_without_emails(
         page = client.get(URL).content.decode()
     for person in (manager, agent, resident):
         assert person.email not in page
-    assert f"user #{manager.pk} (City managers)" in page
+    assert f"{manager.full_name} (City managers)" in page
+    exported = client.get(URL, {"action": "data_exported"}).content.decode()
+    assert resident.full_name not in exported and "a resident" in exported
     assert "1 / 2" in page  # 63 events, 50 a page
     assert "2 / 2" in client.get(URL, {"page": 2}).content.decode()
 
     declined = client.get(URL, {"action": "idea_declined"}).content.decode()
-    assert f"idea #{idea.pk}" in declined and "payments_csv" not in declined
+    assert f"idea #{idea.pk}" in declined and "the grants as a spreadsheet" not in declined
 
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     recent = client.get(URL, {"action": "grant_paid", "since": since}).content.decode()
     assert "0 events" in recent
     until = (timezone.localdate() - timedelta(days=30)).isoformat()
     older = client.get(URL, {"until": until}).content.decode()
-    assert "1 event" in older and "500.00" in older
+    assert "1 event" in older and "500.00 €" in older
 
 
 def test_the_newest_event_comes_first(client, manager):

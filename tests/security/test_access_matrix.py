@@ -134,7 +134,7 @@ EXPECTED = {
     "privacy": Page(every(200)),
     "accessibility": Page(every(200)),
     # The audit log: city managers and staff, read-only.
-    "audit:log": Page(role_page(("manager", "staff"))),
+    "audit:log": Page(role_page(("manager", "staff", "agent_x", "agent_y"))),
     # Whoever holds the invitation's secret link may accept it, like a login link.
     "actors:invitation": Page(logged_in(200), kwargs="invitation"),
     # The makers' pages: the owner, members of the applying organisation, agents of the district.
