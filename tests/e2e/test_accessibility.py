@@ -109,7 +109,7 @@ def test_page_has_no_wcag_violations(name, request, live_server, page, login, id
     response = page.goto(live_server.url + path)
     assert response.status == 200, f"{path} answered {response.status}"
     # The parts that load after the page are checked with it.
-    expect(page.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(page.locator('[data-hx-trigger="load"]')).to_have_count(0)
     assert_accessible(page)
 
 

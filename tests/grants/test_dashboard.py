@@ -219,7 +219,7 @@ def test_the_follow_up_and_the_money_load_after_the_queue_and_work_without_javas
     follow_up, money = reverse("grants:agent_follow_up"), reverse("grants:agent_money")
     # The dashboard names both parts: htmx loads them, a plain link opens them.
     for url in (follow_up, money):
-        assert f'hx-get="{url}"' in dashboard and f'href="{url}"' in dashboard
+        assert f'data-hx-get="{url}"' in dashboard and f'href="{url}"' in dashboard
     assert "Running café" not in dashboard
 
     part = client.get(follow_up, headers={"HX-Request": "true"}).content.decode()

@@ -48,6 +48,7 @@ class InlineCode(HTMLParser):
         for name, value in names.items():
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
+            name = name.removeprefix("data-")
             if name.startswith("hx-on") or (value or "").strip().startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}={value!r}> needs eval")
             if name in {"hx-vars", "hx-vals"} and (value or "").strip().startswith("js:"):
