@@ -121,7 +121,10 @@ def district_pdf(request, slug: str):
 
     context = _district_context(request, slug)
     html = render_to_string("reports/district_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Tagged as PDF/UA (ISO 14289-1): readable by screen readers, in the page's language.
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     audit_services.export_made(
         by=request.user,
         kind="district_pdf",
