@@ -147,6 +147,16 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # What an erased person's name is replaced with (actors.services.user_erase).
+    ERASED_NAME = "[erased]"
+
+    @property
+    def display_name(self) -> str:
+        """The name, or "[erased]" in the reader's language for an erased person."""
+        if self.name == self.ERASED_NAME:
+            return str(_("[erased]"))
+        return self.name
+
     @property
     def public_name(self) -> str:
         """The name reports may show: an organisation's, never a private person's."""

@@ -136,7 +136,7 @@ def invitation_accept(*, token: str, user: User) -> Actor:
     return invitation.actor
 
 
-ERASED_TEXT = "[erased]"
+ERASED_TEXT = Actor.ERASED_NAME
 
 
 class ErasureRefused(PermissionDenied):

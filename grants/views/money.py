@@ -82,7 +82,7 @@ def payments_csv(request):
         (
             grant.pk,
             grant.idea.title,
-            grant.idea.applicant.name,
+            grant.idea.applicant.display_name,
             grant.idea.district.name,
             grant.round.name,
             grant.amount,
