@@ -365,3 +365,17 @@ def test_a_message_written_by_the_code_groups_money_in_the_readers_language(
     client.force_login(resident)
     page = client.post("/ideas/new/", _form_data(district, amount="1500")).content.decode()
     assert "1\N{NO-BREAK SPACE}000,00 €" in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading"), [("", "Lomake on vanhentunut"), ("/sv", "Formuläret har gått ut")]
+)
+def test_a_failed_csrf_check_answers_in_the_layout_and_language(db, settings, prefix, heading):
+    from django.test import Client
+
+    settings.LANGUAGE_CODE = "fi"
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"{prefix}/ideas/new/", {"title": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert heading in page and 'class="navbar' in page
