@@ -371,9 +371,14 @@ class ClosingReport(models.Model):
 
 
 class Theme(models.Model):
-    """A theme that groups lessons across pilots and districts, so a report reads as themes."""
+    """A theme that groups lessons across pilots and districts, so a report reads as themes.
+    Named in Finnish (`name`), Swedish and English; a retired theme keeps its lessons but is
+    no longer offered."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name in Finnish"), max_length=100, unique=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -381,7 +386,15 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language, the Finnish one where none is given."""
+        from django.utils.translation import get_language
+
+        language = (get_language() or "fi")[:2]
+        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
 
 
 class Lesson(models.Model):
@@ -435,6 +448,84 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+
+class IdeaEmbedding(models.Model):
+    """The meaning of an idea's title, need and plan as a vector (common.embeddings), computed by
+    Celery after the idea is saved, with the model version it was made with."""
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    vector = models.BinaryField()
+    # The text's language (fi, sv, en): vectors are compared after their language's centre is
+    # taken away, so that a Swedish idea finds a Finnish pilot (grants/meaning.py).
+    language = models.CharField(max_length=2, default="fi")
+    model_version = models.CharField(max_length=60)
+    text_hash = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idea embedding")
+        verbose_name_plural = _("idea embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} ({self.model_version})"
+
+
+class LessonEmbedding(models.Model):
+    """The meaning of one lesson as a vector, for grouping lessons into themes."""
+
+    lesson = models.OneToOneField(
+        Lesson, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    vector = models.BinaryField()
+    model_version = models.CharField(max_length=60)
+    text_hash = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("lesson embedding")
+        verbose_name_plural = _("lesson embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} ({self.model_version})"
+
+
+class ThemeProposal(models.Model):
+    """A proposed theme for an untagged lesson, made by Celery from the lessons' meaning: an
+    existing theme that is close, or a new group (`group`) with a proposed name in three
+    languages. An agent or manager accepts, renames or ignores it."""
+
+    lesson = models.OneToOneField(
+        Lesson, on_delete=models.CASCADE, primary_key=True, related_name="theme_proposal"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    group = models.PositiveIntegerField(default=0, db_index=True)
+    name = models.CharField(max_length=100, blank=True)
+    name_sv = models.CharField(max_length=100, blank=True)
+    name_en = models.CharField(max_length=100, blank=True)
+    score = models.FloatField(default=0)
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "-score"]
+        verbose_name = _("theme proposal")
+        verbose_name_plural = _("theme proposals")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.theme_id:
+            return self.theme.label
+        from django.utils.translation import get_language
+
+        language = (get_language() or "fi")[:2]
+        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
 
 
 class IdeaTerm(models.Model):

@@ -253,23 +253,24 @@ def _term_frequencies(terms: set[str]) -> tuple[int, dict[str, int]]:
     return Idea.objects.filter(status__in=PAST_STATUSES).count(), frequency
 
 
-def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int = 3) -> list[Idea]:
-    """Past pilots (any district) that share the most, and the rarest, terms with the text.
+def _term_scores(
+    *, text: str, exclude_idea_id: int | None, count: int
+) -> tuple[list[tuple[int, float]], float]:
+    """Ideas sharing the most, and the rarest, terms with the text: (idea id, score) best first,
+    and the weight of all the text's terms (a score's ceiling).
 
     Only the text's rarest terms are looked up, each in at most MAX_POSTINGS pilots, and the
-    database scores and ranks the pilots: the work is bounded, not grown with the pilots.
+    database scores and ranks the ideas: the work is bounded, not grown with the pilots.
     """
     terms = terms_of(text)
     if not terms:
-        return []
+        return [], 0.0
     pilot_count, frequency = _term_frequencies(terms)
     ceiling = min(MAX_POSTINGS, max(5, pilot_count * COMMON_TERM_SHARE))
     rare = sorted((n, term) for term, n in frequency.items() if 0 < n <= ceiling)[:MAX_TERMS]
     weights = {term: math.log(1 + pilot_count / n) for n, term in rare}
     if len(weights) < MIN_MATCHED_TERMS:
-        return []
-    # Ranked on the terms alone (an index range each), a few more than needed; the pilots that
-    # are not past yet are dropped after, by their primary keys.
+        return [], 0.0
     matches = IdeaTerm.objects.filter(term__in=weights)
     if exclude_idea_id is not None:
         matches = matches.exclude(idea_id=exclude_idea_id)
@@ -282,15 +283,100 @@ def similar_pilots(*, text: str, exclude_idea_id: int | None = None, limit: int 
         .annotate(score=Sum(score), matched=Count("id"))
         .filter(matched__gte=MIN_MATCHED_TERMS)
         .order_by("-score", "idea_id")
-        .values_list("idea_id", flat=True)[: limit * 2 + 10]
+        .values_list("idea_id", "score")[:count]
     )
+    return ranked, sum(weights.values())
+
+
+def _pilots_in_order(ids: list[int], *, statuses, scores: dict[int, float], limit: int, **where):
     found = (
-        Idea.objects.filter(pk__in=ranked, status__in=PAST_STATUSES)
+        Idea.objects.filter(pk__in=ids, status__in=statuses, **where)
         .select_related("district", "closing_report")
         .prefetch_related("closing_report__lessons")
         .in_bulk()
     )
-    return [found[idea_id] for idea_id in ranked if idea_id in found][:limit]
+    pilots = [found[idea_id] for idea_id in ids if idea_id in found][:limit]
+    for pilot in pilots:
+        pilot.similarity = scores.get(pilot.pk, 0.0)
+    return pilots
+
+
+# Similar by meaning (grants/meaning.py: centred cosines, shown only when the best stands out),
+# plus a little for rare words shared with the text (the same names and terms in the same
+# language). Calibrated on the evaluation's tuning split (devtools/evaluation, docs/learning.md).
+LEXICAL_WEIGHT = 0.03
+SEMANTIC_CANDIDATES = 200
+
+# The ideas of a round that the mill compares with the idea at hand.
+ROUND_IDEA_STATUSES = (
+    Status.SUBMITTED,
+    Status.NEEDS_INFO,
+    Status.APPROVED,
+    Status.RUNNING,
+    Status.REPORT_DUE,
+)
+
+
+def ranking_problem() -> str:
+    """Why similar pilots are found by words only, in plain words ("" when by meaning)."""
+    from common import embeddings
+
+    return embeddings.unavailable_reason()
+
+
+def ranking_method() -> str:
+    """ "meaning" when the embedding model serves this process, else "words"."""
+    from . import meaning
+
+    return "meaning" if meaning.available() else "words"
+
+
+def similar_pilots(
+    *,
+    text: str,
+    exclude_idea_id: int | None = None,
+    limit: int = 3,
+    statuses=PAST_STATUSES,
+    **where,
+) -> list[Idea]:
+    """Past pilots (any district) most like the text, best first, each with its `similarity`;
+    none when nothing is similar enough. By meaning where the embedding model serves this
+    process, else by shared rare words (the ranking before it). `where` narrows the ideas (a
+    round, for the ideas of the current round)."""
+    from common.embeddings import EmbeddingsUnavailable
+
+    from . import meaning
+
+    vector = None
+    if meaning.available():
+        try:
+            vector = meaning.query_vector(text)
+        except EmbeddingsUnavailable:
+            vector = None
+    if vector is None:
+        ranked, _total = _term_scores(
+            text=text, exclude_idea_id=exclude_idea_id, count=limit * 2 + 10
+        )
+        ids = [idea_id for idea_id, _score in ranked]
+        return _pilots_in_order(ids, statuses=statuses, scores={}, limit=limit, **where)
+    ranking = meaning.rank(vector, count=SEMANTIC_CANDIDATES)
+    scores = {hit.idea_id: hit.score for hit in ranking.hits}
+    scores.pop(exclude_idea_id, None)
+    if LEXICAL_WEIGHT:
+        ranked, total = _term_scores(text=text, exclude_idea_id=exclude_idea_id, count=50)
+        for idea_id, score in ranked:
+            if idea_id in scores and total:
+                scores[idea_id] += LEXICAL_WEIGHT * min(1.0, score / total)
+    ordered = sorted(scores, key=lambda idea_id: -scores[idea_id])
+    candidates = _pilots_in_order(
+        ordered, statuses=statuses, scores=scores, limit=BACKGROUND_POOL, **where
+    )
+    shown = ranking.shown([pilot.similarity for pilot in candidates])
+    return candidates[: min(limit, shown)]
+
+
+# Enough candidates to tell whether the best stands out from the fifth best.
+BACKGROUND_POOL = 8
 
 
 def thread_of(*, idea: Idea, user) -> QuerySet[Message]:

@@ -27,6 +27,36 @@ STOPWORDS = frozenset(
 )
 
 
+LANGUAGE_WORDS = {
+    "fi": frozenset(
+        "ja on ei se että kun niin mutta tai ovat oli olla myös jossa joka jotka kanssa sekä sen "
+        "siitä tämä tässä nämä he me hän kuin jos vain vielä sitten mitä miten kaikki voi "
+        "lapset nuoret ikäihmiset kylä kerran viikossa yhdessä".split()
+    ),
+    "sv": frozenset(
+        "och att det som för med till den inte har var ett men kan ska om eller från hur en "
+        "på är av vi de barn unga äldre byn varje gång tillsammans".split()
+    ),
+    "en": frozenset(
+        "the and for with that this from are was were have has not but our their they them who "
+        "what will would can into about than then there here when where which also a of to in "
+        "is children young people village every week together".split()
+    ),
+}
+
+
+def language_of(text: str) -> str:
+    """The text's language among Finnish, Swedish and English, by its common words; Finnish
+    when it cannot be told (the programme's first language)."""
+    words = WORD.findall(text.lower()) + re.findall(r"\b\w{1,2}\b", text.lower())
+    counts = {
+        language: sum(word in common for word in words)
+        for language, common in LANGUAGE_WORDS.items()
+    }
+    best = max(counts, key=lambda language: (counts[language], language == "fi"))
+    return best if counts[best] else "fi"
+
+
 @cache
 def _stemmers():
     return [snowballstemmer.stemmer(language) for language in ("finnish", "swedish", "english")]

@@ -58,3 +58,22 @@ def sweep_draft_retention() -> dict[str, int]:
 def refresh_term_stats() -> int:
     """How rare each search term is among past pilots, for the similar-pilot lookups."""
     return services.term_stats_refresh()
+
+
+@shared_task(bind=True, max_retries=5, soft_time_limit=120, time_limit=150)
+def embed_idea(self, idea_id: int) -> bool:
+    """The meaning of an idea and its lessons. Without a model it retries a few times, then
+    leaves the idea to the sweep: the idea stays usable without its vector."""
+    from common.embeddings import EmbeddingsUnavailable
+
+    try:
+        return services.idea_embed(idea_id=idea_id)
+    except EmbeddingsUnavailable as error:
+        if self.request.retries >= self.max_retries:
+            return False
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
+@shared_task(soft_time_limit=1200, time_limit=1260)
+def sweep_embeddings() -> dict[str, int]:
+    return services.embeddings_sweep()

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
+from common import embeddings
 from common.heartbeat import WORKER_HEARTBEAT_KEY, last_worker_heartbeat
 
 __all__ = ["WORKER_HEARTBEAT_KEY", "healthz"]
@@ -60,4 +61,7 @@ def healthz(request):
         except Exception as error:  # any failure is a finding, reported, not raised
             report[name] = f"error: {error.__class__.__name__}"
             healthy = healthy and name == "worker"
+    # Without the embedding model the app still serves: similar pilots are found by words.
+    reason = embeddings.unavailable_reason()
+    report["embeddings"] = "ok" if not reason else f"unavailable: {reason}; similar pilots by words"
     return JsonResponse(report, status=200 if healthy else 503)

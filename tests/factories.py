@@ -211,4 +211,15 @@ def idea_in_status(status: str, *, created_by: User, agent: User, district: Dist
     for action in PATHS[status]:
         take_action(action, idea, applicant=created_by, agent=agent)
     assert idea.status == status
+    embed(idea)
+    return idea
+
+
+def embed(idea):
+    """What Celery does after the commit (tests run inside a transaction that never commits):
+    the idea's and its lessons' meaning, where the model serves this process."""
+    from common import embeddings
+
+    if embeddings.available():
+        services.idea_embed(idea_id=idea.pk)
     return idea

@@ -47,6 +47,8 @@ from .pilots import (
     lesson_tag,
 )
 from .search import (
+    embeddings_sweep,
+    idea_embed,
     idea_index_terms,
     term_stats_refresh,
 )
@@ -75,6 +77,8 @@ __all__ = [
     "idea_create_assisted",
     "idea_decline",
     "idea_discard_spam",
+    "embeddings_sweep",
+    "idea_embed",
     "idea_index_terms",
     "idea_release",
     "idea_request_report",

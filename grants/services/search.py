@@ -1,18 +1,30 @@
-"""The search terms of each idea and how rare each is, for the similar-pilot lookups."""
+"""The search terms of each idea and how rare each is, and the meaning (vectors) of ideas and
+lessons, for the similar-pilot lookups and the themes."""
+
+import hashlib
+import logging
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
+
+from common import embeddings
 
 from ..models import (
     ClosingReport,
     Idea,
+    IdeaEmbedding,
     IdeaTerm,
+    Lesson,
+    LessonEmbedding,
     TermStat,
 )
-from ..similarity import terms_of
+from ..similarity import language_of, terms_of
 from ..workflow import (
     PAST_STATUSES,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -26,6 +38,7 @@ def idea_index_terms(*, idea: Idea) -> int:
     terms = terms_of(" ".join(texts))
     IdeaTerm.objects.filter(idea=idea).delete()
     IdeaTerm.objects.bulk_create(IdeaTerm(idea=idea, term=term) for term in sorted(terms))
+    idea_embedding_schedule(idea_id=idea.pk)
     return len(terms)
 
 
@@ -46,3 +59,125 @@ def term_stats_refresh() -> int:
         batch_size=5000,
     )
     return TermStat.objects.count() - 1
+
+
+# The meaning of ideas and lessons (common.embeddings), computed by Celery after commit, never in
+# the request that saves them; a sweep picks up whatever a lost task or a model change left.
+
+EMBEDDING_BATCH = 64
+
+
+def idea_text(idea: Idea) -> str:
+    """What an idea's vector says: its title, the need it answers and what will be done."""
+    return "\n".join(part for part in (idea.title, idea.need, idea.plan) if part)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def idea_embedding_schedule(*, idea_id: int) -> None:
+    """After the commit, Celery computes the idea's meaning (and its lessons')."""
+    transaction.on_commit(lambda: _enqueue_embedding(idea_id))
+
+
+def _enqueue_embedding(idea_id: int) -> None:
+    from kombu.exceptions import OperationalError
+
+    from .. import tasks
+
+    try:
+        tasks.embed_idea.apply_async((idea_id,), retry=False)
+    except (OperationalError, ConnectionError, OSError) as error:
+        # The sweep embeds it later; the idea is usable without its vector meanwhile.
+        logger.warning("embedding of idea %s waits for the broker: %s", idea_id, error)
+
+
+def idea_embed(*, idea_id: int) -> bool:
+    """Compute and store the vectors of one idea and of its lessons, unless they are current.
+    Returns True when something was computed. Raises EmbeddingsUnavailable without a model."""
+    idea = Idea.objects.filter(pk=idea_id).only("title", "need", "plan").first()
+    if idea is None:
+        return False
+    done = _embed_ideas([idea])
+    lessons = list(Lesson.objects.filter(report__idea_id=idea_id).only("text"))
+    return bool(done + _embed_lessons(lessons))
+
+
+def _embed_ideas(ideas: list[Idea]) -> int:
+    version = embeddings.model_version()
+    texts = {idea.pk: idea_text(idea) for idea in ideas}
+    stored = dict(
+        IdeaEmbedding.objects.filter(idea_id__in=texts, model_version=version).values_list(
+            "idea_id", "text_hash"
+        )
+    )
+    due = [idea_id for idea_id, text in texts.items() if stored.get(idea_id) != _digest(text)]
+    if not due:
+        return 0
+    vectors = embeddings.embed_passages([texts[idea_id] for idea_id in due])
+    now = timezone.now()
+    with transaction.atomic():
+        for idea_id, vector in zip(due, vectors, strict=True):
+            IdeaEmbedding.objects.update_or_create(
+                idea_id=idea_id,
+                defaults={
+                    "vector": embeddings.to_bytes(vector),
+                    "language": language_of(texts[idea_id]),
+                    "model_version": version,
+                    "text_hash": _digest(texts[idea_id]),
+                    "computed_at": now,
+                },
+            )
+    return len(due)
+
+
+def _embed_lessons(lessons: list[Lesson]) -> int:
+    version = embeddings.model_version()
+    texts = {lesson.pk: lesson.text for lesson in lessons}
+    stored = dict(
+        LessonEmbedding.objects.filter(lesson_id__in=texts, model_version=version).values_list(
+            "lesson_id", "text_hash"
+        )
+    )
+    due = [pk for pk, text in texts.items() if stored.get(pk) != _digest(text)]
+    if not due:
+        return 0
+    vectors = embeddings.embed_passages([texts[pk] for pk in due])
+    now = timezone.now()
+    with transaction.atomic():
+        for pk, vector in zip(due, vectors, strict=True):
+            LessonEmbedding.objects.update_or_create(
+                lesson_id=pk,
+                defaults={
+                    "vector": embeddings.to_bytes(vector),
+                    "model_version": version,
+                    "text_hash": _digest(texts[pk]),
+                    "computed_at": now,
+                },
+            )
+    return len(due)
+
+
+def embeddings_sweep(*, limit: int = 2000) -> dict[str, int]:
+    """Embed the ideas and lessons that have no vector of the current model yet, in batches,
+    at most `limit` of each: what a lost task, a broker outage or a new model left behind.
+    Returns the counts; nothing (and no error) when the model cannot load here."""
+    if not embeddings.available():
+        return {"ideas": 0, "lessons": 0, "unavailable": 1}
+    version = embeddings.model_version()
+    current_ideas = IdeaEmbedding.objects.filter(model_version=version).values("idea_id")
+    current_lessons = LessonEmbedding.objects.filter(model_version=version).values("lesson_id")
+    ideas = Idea.objects.exclude(pk__in=current_ideas).only("title", "need", "plan")
+    lessons = Lesson.objects.exclude(pk__in=current_lessons).only("text")
+    counts = {"ideas": 0, "lessons": 0}
+    for name, rows, embed in (("ideas", ideas, _embed_ideas), ("lessons", lessons, _embed_lessons)):
+        batch = []
+        for row in rows.order_by("pk")[:limit].iterator(chunk_size=EMBEDDING_BATCH):
+            batch.append(row)
+            if len(batch) == EMBEDDING_BATCH:
+                counts[name] += embed(batch)
+                batch = []
+        if batch:
+            counts[name] += embed(batch)
+    return counts

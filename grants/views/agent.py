@@ -32,6 +32,7 @@ from .base import (
     error_text,
     load_idea,
     page_part,
+    with_reader_links,
 )
 
 QUEUE_PAGE_SIZE = 25
@@ -160,12 +161,22 @@ def agent_idea_mill(request, idea_id: int):
     )
     context = {
         "idea": idea,
+        "for_agent": True,
+        # Possible duplicates, or makers to introduce to each other.
+        "in_round": selectors.similar_pilots(
+            text=f"{idea.title} {idea.need} {idea.plan}",
+            exclude_idea_id=idea.pk,
+            statuses=selectors.ROUND_IDEA_STATUSES,
+            round_id=idea.round_id,
+        ),
+        "ranking": selectors.ranking_method(),
+        "ranking_problem": selectors.ranking_problem(),
         "heading": _("Idea mill"),
         "page_title": idea.title,
         "back_url": reverse("grants:agent_idea", args=[idea.pk]),
         "back_label": _("Back to the idea"),
         "earlier": selectors.earlier_pilots_of(idea=idea),
-        "similar": similar[: selectors.SIMILAR_SHOWN],
+        "similar": with_reader_links(request.user, similar[: selectors.SIMILAR_SHOWN]),
         "partners": selectors.suggested_partners(idea=idea, similar=similar)
         if roles.is_agent(request.user)
         else [],

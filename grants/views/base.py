@@ -54,11 +54,13 @@ def error_text(error: ValidationError | WorkflowError) -> str:
     return getattr(error, "message", None) or " ".join(error.messages)
 
 
-def agent_verb(request, idea_id: int, verb, *, success: str, **arguments):
-    """An agent's one-step action on an idea (a service verb taking the idea and its agent)."""
+def agent_verb(request, idea_id: int, verb, *, success: str, arguments=dict):
+    """An agent's one-step action on an idea (a service verb taking the idea and its agent).
+    `arguments` reads the rest of the request inside the action, so that bad input (a NUL in a
+    field) is refused with its reason like any other refusal."""
     idea = load_idea(idea_id)
     return agent_action(
-        request, idea, lambda: verb(idea=idea, by=request.user, **arguments), success=success
+        request, idea, lambda: verb(idea=idea, by=request.user, **arguments()), success=success
     )
 
 
@@ -80,6 +82,19 @@ def agent_action(request, idea: Idea, call, *, success: str, then: str = "grants
         return redirect("grants:agent_idea", idea.pk)
     messages.success(request, success)
     return redirect(then, idea.pk) if then == "grants:agent_idea" else redirect(then)
+
+
+def with_reader_links(user, pilots: list[Idea]) -> list[Idea]:
+    """Each similar pilot links to a page the reader may open: the idea's page for an agent of
+    its district, its public page where its story is published, else nowhere (never a 404)."""
+    for pilot in pilots:
+        if agent_may_read(user, pilot):
+            pilot.reader_url = reverse("grants:agent_idea", args=[pilot.pk])
+        elif selectors.story_is_public(pilot):
+            pilot.reader_url = reverse("reports:pilot", args=[pilot.pk])
+        else:
+            pilot.reader_url = ""
+    return pilots
 
 
 def page_part(request, template: str, context: dict):

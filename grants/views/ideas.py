@@ -21,7 +21,7 @@ from ..forms import ClaimForm, EmailForm, IdeaForm
 from ..models import AgeGroup, Idea
 from ..workflow import EDITABLE_STATUSES, Status, WorkflowError
 from . import session_drafts
-from .base import add_service_errors, load_idea
+from .base import add_service_errors, load_idea, with_reader_links
 
 
 def _hold_reason(request, form) -> str:
@@ -71,8 +71,9 @@ def _render_preview(request, form, idea=None):
             "age_groups": [
                 str(label) for value, label in AgeGroup.choices if value in data["age_groups"]
             ],
-            "similar": selectors.similar_pilots(
-                text=text, exclude_idea_id=idea.pk if idea else None
+            "similar": with_reader_links(
+                request.user,
+                selectors.similar_pilots(text=text, exclude_idea_id=idea.pk if idea else None),
             ),
         },
     )

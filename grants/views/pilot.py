@@ -86,7 +86,7 @@ def agent_return_report(request, idea_id: int):
         request,
         idea_id,
         services.closing_report_return,
-        question=posted_text(request, "question", 2000),
+        arguments=lambda: {"question": posted_text(request, "question", 2000)},
         success=_("The report went back to its makers with your question."),
     )
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import selectors
+from .base import with_reader_links
 
 
 def home(request):
@@ -27,4 +28,8 @@ def similar_pilots(request):
     pilots = selectors.similar_pilots(
         text=text, exclude_idea_id=int(exclude) if exclude and exclude.isdigit() else None
     )
-    return render(request, "grants/partials/similar_pilots.html", {"similar": pilots})
+    return render(
+        request,
+        "grants/partials/similar_pilots.html",
+        {"similar": with_reader_links(request.user, pilots)},
+    )

@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE["refresh-term-stats"] = {
 }
 # Stored report figures older than this (seconds) are computed again when a page needs them.
 REPORT_FIGURES_MAX_AGE = int(os.environ.get("REPORT_FIGURES_MAX_AGE", "900"))
+# Ideas and lessons whose meaning (vectors) a lost task or a new model left behind.
+CELERY_BEAT_SCHEDULE["sweep-embeddings"] = {
+    "task": "grants.tasks.sweep_embeddings",
+    "schedule": crontab(minute="*/10"),
+}
 CELERY_BEAT_SCHEDULE["draft-retention"] = {
     "task": "grants.tasks.sweep_draft_retention",
     "schedule": crontab(hour=3, minute=15),

@@ -108,6 +108,7 @@ def test_minipilot_holds_only_settings_urls_celery_wsgi_and_cross_cutting_parts(
     assert files <= allowed, files - allowed
     assert {path.name for path in (ROOT / "minipilot").iterdir() if path.is_dir()} <= {
         "settings",
+        "formats",
         "__pycache__",
     }
 

@@ -34,7 +34,7 @@ def test_maker_reports_from_the_email_and_the_agent_accepts(
     page = new_page(viewport=PHONE)
     page.goto(link)  # not logged in: the login page, where a code can be asked for
     assert "/accounts/login/" in page.url
-    page.get_by_role("link", name=re.compile("sign-in code", re.I)).click()
+    page.get_by_role("link", name=re.compile("login code", re.I)).click()
     page.fill("input[name=email]", resident.email)
     mail.outbox.clear()
     with page.expect_navigation():

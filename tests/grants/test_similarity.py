@@ -1,4 +1,6 @@
-"""Learn before you try: similar past pilots, found by stems in Finnish and English."""
+"""Learn before you try, by words: similar past pilots found by stems in Finnish and English.
+This is the ranking that serves where the embedding model cannot (tests/grants/test_meaning.py
+tests the ranking by meaning)."""
 
 import pytest
 
@@ -6,6 +8,11 @@ from grants import services
 from grants.selectors import similar_pilots
 from grants.similarity import terms_of
 from tests.factories import report_fields
+
+
+@pytest.fixture(autouse=True)
+def _by_words(settings):
+    settings.EMBEDDINGS_ENABLED = False
 
 
 def _past_pilot(make_idea, resident, *, title, need, plan, lessons):

@@ -1,0 +1,276 @@
+"""Finding ideas by meaning: the stored vectors of ideas (grants.models.IdeaEmbedding) held in
+each process as one matrix, so a lookup is a matrix-vector product, with no vector extension in
+the database (Debian's PostgreSQL has none here, and SQLite must work too).
+
+How two texts are compared. The model's vectors all lean one way, and each language leans its
+own way, so raw cosines of unrelated texts are already high (0.75-0.90) and a Swedish idea is
+closer to any Swedish text than to the Finnish pilot it repeats. So each stored vector has its
+language's centre taken away (the mean of that language's stored vectors and reference texts),
+and the question's vector the centre of questions (the stored texts' centre, moved as far as
+the model moves a text when it is asked as a question, measured on the reference texts). Their
+cosine then ranks by topic, across languages. Whether anything is shown at all is decided by
+how far the best pilot stands out from the fifth best (the reference texts count in that
+background), not by a fixed cosine: a hint that is always there and often wrong is ignored.
+The thresholds are calibrated on the evaluation's tuning split (devtools/evaluation).
+
+The matrix is float16 (384 numbers an idea: 77 MB at 100,000 ideas) and is brought up to date
+at each lookup by one aggregate query (the count and the newest vector's time): new or changed
+vectors are read incrementally, and a count that still differs (ideas deleted, a database
+rolled back) reads everything again. A hit is checked against the database (its vector's time)
+before it is used, so a stale row never stands for another idea.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+
+from common import embeddings
+
+from .meaning_reference import REFERENCE_TEXTS
+from .models import IdeaEmbedding
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 16384
+LANGUAGES = ("fi", "sv", "en")
+# Show similar pilots when the best stands this far above the fifth best (centred cosines),
+# or is this close in any case.
+STANDS_OUT_BY = 0.08
+CLOSE_IN_ANY_CASE = 0.41
+BACKGROUND_RANK = 5
+# The pilots after the best are shown when they stand this far above the fifth best.
+FOLLOWERS_BY = 0.01
+
+
+@dataclass(frozen=True)
+class Hit:
+    idea_id: int
+    score: float
+
+
+class _Reference:
+    """The reference texts' vectors, once per process and model version."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.version = ""
+
+    def load(self):
+        version = embeddings.model_version()
+        with self.lock:
+            if self.version == version:
+                return self
+            passages, queries, languages = [], [], []
+            for language, texts in REFERENCE_TEXTS.items():
+                passages.append(embeddings.embed_passages(texts))
+                queries.append(np.stack([embeddings.embed_query(text) for text in texts]))
+                languages += [language] * len(texts)
+            self.passages = np.concatenate(passages).astype(np.float32)
+            self.languages = np.array(languages)
+            # How far the model moves a text when it is asked as a question.
+            self.query_shift = (np.concatenate(queries) - self.passages).mean(axis=0)
+            self.version = version
+        return self
+
+
+_reference = _Reference()
+
+
+class _Index:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self._clear()
+
+    def _clear(self):
+        self.version = ""
+        self.ids = np.empty(0, dtype=np.int64)
+        self.stamps = np.empty(0, dtype=np.float64)
+        self.languages = np.empty(0, dtype=np.int8)
+        self.matrix = np.empty((0, embeddings.DIMENSIONS), dtype=np.float16)
+        self.sums = np.zeros((len(LANGUAGES), embeddings.DIMENSIONS), dtype=np.float64)
+        self.counts = np.zeros(len(LANGUAGES), dtype=np.int64)
+        self.size = 0
+        self.position: dict[int, int] = {}
+        self.fingerprint: tuple | None = None
+        self.seen = None
+        self.centres = None
+
+    def _grow(self, needed: int):
+        if needed <= len(self.ids):
+            return
+        capacity = max(needed, 2 * len(self.ids), 1024)
+        ids = np.zeros(capacity, dtype=np.int64)
+        stamps = np.zeros(capacity, dtype=np.float64)
+        languages = np.zeros(capacity, dtype=np.int8)
+        matrix = np.zeros((capacity, embeddings.DIMENSIONS), dtype=np.float16)
+        ids[: self.size], stamps[: self.size] = self.ids[: self.size], self.stamps[: self.size]
+        languages[: self.size] = self.languages[: self.size]
+        matrix[: self.size] = self.matrix[: self.size]
+        self.ids, self.stamps, self.languages, self.matrix = ids, stamps, languages, matrix
+
+    def _read(self, rows) -> None:
+        for idea_id, vector, language, stamp in rows.iterator(chunk_size=2000):
+            code = LANGUAGES.index(language) if language in LANGUAGES else 0
+            values = embeddings.from_bytes(vector)
+            at = self.position.get(idea_id)
+            if at is None:
+                self._grow(self.size + 1)
+                at = self.size
+                self.size += 1
+                self.position[idea_id] = at
+                self.ids[at] = idea_id
+            else:  # a changed vector: its old one leaves its language's sum
+                old = int(self.languages[at])
+                self.sums[old] -= self.matrix[at].astype(np.float64)
+                self.counts[old] -= 1
+            self.matrix[at] = values.astype(np.float16)
+            self.languages[at] = code
+            self.sums[code] += self.matrix[at].astype(np.float64)
+            self.counts[code] += 1
+            self.stamps[at] = stamp.timestamp()
+            if self.seen is None or stamp > self.seen:
+                self.seen = stamp
+        self.centres = None
+
+    def refresh(self) -> None:
+        version = embeddings.model_version()
+        current = IdeaEmbedding.objects.filter(model_version=version)
+        counted = current.aggregate(n=Count("idea_id"), newest=Max("computed_at"))
+        fingerprint = (counted["n"], counted["newest"])
+        with self.lock:
+            if version != self.version:
+                self._clear()
+                self.version = version
+            if fingerprint == self.fingerprint:
+                return
+            columns = ("idea_id", "vector", "language", "computed_at")
+            newer = current if self.seen is None else current.filter(computed_at__gte=self.seen)
+            self._read(newer.values_list(*columns))
+            if self.size != fingerprint[0]:
+                logger.info("meaning: reading every vector again (%s held)", self.size)
+                self._clear()
+                self.version = version
+                self._read(current.values_list(*columns))
+            self.fingerprint = fingerprint
+
+    def _centres(self, reference: _Reference):
+        """Each language's centre (its stored vectors and its reference texts), the centre of
+        questions, and for each row: its dot with its centre and its centred length."""
+        if self.centres is not None:
+            return self.centres
+        sums = self.sums.copy()
+        counts = self.counts.astype(np.float64).copy()
+        for code, language in enumerate(LANGUAGES):
+            own = reference.passages[reference.languages == language]
+            sums[code] += own.sum(axis=0)
+            counts[code] += len(own)
+        centres = (sums / counts[:, None]).astype(np.float32)
+        everything = (self.sums.sum(axis=0) + reference.passages.sum(axis=0)) / (
+            self.counts.sum() + len(reference.passages)
+        )
+        question_centre = (everything + reference.query_shift).astype(np.float32)
+        size = self.size
+        dots = np.empty(size, dtype=np.float32)
+        rows_languages = self.languages[:size]
+        for start in range(0, size, CHUNK_ROWS):
+            block = self.matrix[start : min(size, start + CHUNK_ROWS)].astype(np.float32)
+            own = centres[rows_languages[start : start + len(block)]]
+            dots[start : start + len(block)] = np.einsum("ij,ij->i", block, own)
+        squares = np.einsum("ij,ij->i", centres, centres)
+        lengths = np.sqrt(np.maximum(1e-6, 1 - 2 * dots + squares[rows_languages]))
+        self.centres = (centres, question_centre, dots, lengths)
+        return self.centres
+
+    def scores(self, query: np.ndarray, reference: _Reference):
+        """Centred cosines of the query with every row and with the reference texts."""
+        with self.lock:
+            centres, question_centre, _dots, lengths = self._centres(reference)
+            centred = query.astype(np.float32) - question_centre
+            centred /= max(1e-6, float(np.linalg.norm(centred)))
+            size = self.size
+            raw = np.empty(size, dtype=np.float32)
+            for start in range(0, size, CHUNK_ROWS):
+                block = self.matrix[start : min(size, start + CHUNK_ROWS)].astype(np.float32)
+                raw[start : start + len(block)] = block @ centred
+            by_language = centres @ centred
+            rows = (raw - by_language[self.languages[:size]]) / lengths
+            codes = np.array([LANGUAGES.index(language) for language in reference.languages])
+            background = reference.passages - centres[codes]
+            background /= np.linalg.norm(background, axis=1, keepdims=True)
+            return (
+                rows,
+                self.ids[:size].copy(),
+                self.stamps[:size].copy(),
+                background @ centred,
+            )
+
+
+_index = _Index()
+
+
+def available() -> bool:
+    return embeddings.available()
+
+
+def query_vector(text: str) -> np.ndarray:
+    return embeddings.embed_query(text)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Ideas by meaning, best first, and the background a real match must stand out from."""
+
+    hits: list[Hit]
+    background: np.ndarray
+
+    def bar(self, scores: list[float]) -> float:
+        """The score a candidate needs to be shown, given all candidates' scores (best first):
+        far enough above the fifth best candidate (the reference texts fill in for a city with
+        fewer pilots than that), or close in any case."""
+        pool = np.array(scores, dtype=np.float32)
+        if len(pool) < BACKGROUND_RANK:
+            pool = np.concatenate([pool, self.background])
+        pool = np.sort(pool)[::-1]
+        fifth = float(pool[min(BACKGROUND_RANK - 1, len(pool) - 1)])
+        return min(CLOSE_IN_ANY_CASE, fifth + STANDS_OUT_BY)
+
+    def shown(self, scores: list[float]) -> int:
+        """How many of the candidates (scores best first) to show: none unless the best clears
+        the bar; then those that stand out from the background at least by FOLLOWERS_BY."""
+        if not scores or scores[0] < self.bar(scores):
+            return 0
+        pool = np.array(scores, dtype=np.float32)
+        if len(pool) < BACKGROUND_RANK:
+            pool = np.concatenate([pool, self.background])
+        fifth = float(np.sort(pool)[::-1][min(BACKGROUND_RANK - 1, len(pool) - 1)])
+        return sum(1 for score in scores if score >= fifth + FOLLOWERS_BY)
+
+
+def rank(query: np.ndarray, *, count: int = 200) -> Ranking:
+    """Ideas by the meaning of their title, need and plan, closest first; checked against the
+    stored vectors, so each hit is the idea it names."""
+    reference = _reference.load()
+    _index.refresh()
+    scores, ids, stamps, background = _index.scores(query, reference)
+    if not query.any() or not len(scores):
+        return Ranking([], background)
+    count = min(count, len(scores))
+    best = np.argpartition(-scores, count - 1)[:count]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    stored = {
+        idea_id: stamp.timestamp()
+        for idea_id, stamp in IdeaEmbedding.objects.filter(
+            idea_id__in=[int(ids[i]) for i in best]
+        ).values_list("idea_id", "computed_at")
+    }
+    hits = [
+        Hit(int(ids[i]), float(scores[i]))
+        for i in best
+        if int(ids[i]) in stored and abs(stored[int(ids[i])] - stamps[i]) < 1e-3
+    ]
+    return Ranking(hits, background)
