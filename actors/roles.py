@@ -44,6 +44,11 @@ def can_view_reports(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)
 
 
+def can_curate_themes(user) -> bool:
+    """Agents and city managers accept, rename, merge, create and retire themes."""
+    return is_agent(user) or (user.is_authenticated and user.has_perm(VIEW_AUDIT_LOG))
+
+
 def reads_whole_audit_log(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm(VIEW_AUDIT_LOG))
 

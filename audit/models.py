@@ -16,6 +16,8 @@ class AuditEvent(models.Model):
         IDEA_DECLINED = "idea_declined", _("Idea declined")
         IDEA_INFO_REQUESTED = "idea_info_requested", _("More information asked of the makers")
         PILOT_CLOSED = "pilot_closed", _("Closing report accepted and the pilot closed")
+        THEME_CHANGED = "theme_changed", _("Theme created, renamed, merged or retired")
+        LESSON_TAGGED = "lesson_tagged", _("Lesson put under a theme")
         IDEA_DISCARDED = "idea_discarded", _("Held idea discarded as spam")
         IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")

@@ -35,7 +35,8 @@ LANGUAGE_WORDS = {
     ),
     "sv": frozenset(
         "och att det som för med till den inte har var ett men kan ska om eller från hur en "
-        "på är av vi de barn unga äldre byn varje gång tillsammans".split()
+        "på är av vi de barn unga äldre byn varje gång tillsammans behövs fler inga ingen "
+        "många mer när där här också bara sedan alla".split()
     ),
     "en": frozenset(
         "the and for with that this from are was were have has not but our their they them who "
@@ -45,14 +46,21 @@ LANGUAGE_WORDS = {
 }
 
 
+_FINNISH_ENDINGS = re.compile(r"\w(?:ssa|ssä|sta|stä|lla|llä|lta|ltä|aan|ään|ksi|ista|istä)\b")
+_SWEDISH_LETTERS = re.compile(r"å")
+
+
 def language_of(text: str) -> str:
-    """The text's language among Finnish, Swedish and English, by its common words; Finnish
-    when it cannot be told (the programme's first language)."""
-    words = WORD.findall(text.lower()) + re.findall(r"\b\w{1,2}\b", text.lower())
+    """The text's language among Finnish, Swedish and English, by its common words, Finnish
+    case endings and the Swedish å; Finnish when it cannot be told (the programme's first)."""
+    lowered = text.lower()
+    words = WORD.findall(lowered) + re.findall(r"\b\w{1,2}\b", lowered)
     counts = {
         language: sum(word in common for word in words)
         for language, common in LANGUAGE_WORDS.items()
     }
+    counts["fi"] += len(_FINNISH_ENDINGS.findall(lowered))
+    counts["sv"] += 2 * len(_SWEDISH_LETTERS.findall(lowered))
     best = max(counts, key=lambda language: (counts[language], language == "fi"))
     return best if counts[best] else "fi"
 

@@ -77,3 +77,13 @@ def embed_idea(self, idea_id: int) -> bool:
 @shared_task(soft_time_limit=1200, time_limit=1260)
 def sweep_embeddings() -> dict[str, int]:
     return services.embeddings_sweep()
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_theme_proposals() -> int:
+    """Themes proposed for the untagged lessons, by their meaning."""
+    from common import embeddings
+
+    if not embeddings.available():
+        return 0
+    return services.theme_proposals_refresh()

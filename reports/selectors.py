@@ -253,3 +253,30 @@ def theme_by_id(theme_id) -> Theme | None:
 def themes_by_use() -> QuerySet[Theme]:
     """Every theme with how many lessons it has, the most used first."""
     return Theme.objects.annotate(count=Count("lessons")).order_by("-count", "name")
+
+
+def theme_proposals(limit: int = 100) -> list:
+    """Untagged lessons proposed an existing theme, the closest first (grants' proposals)."""
+    from grants.models import ThemeProposal
+
+    return list(
+        ThemeProposal.objects.filter(theme__isnull=False, lesson__themes__isnull=True)
+        .select_related("theme", "lesson__report__idea__district")
+        .order_by("-score")[:limit]
+    )
+
+
+def theme_proposal_groups(limit: int = 30) -> list[dict]:
+    """Groups of untagged lessons proposed a new theme: its names and its lessons."""
+    from grants.models import ThemeProposal
+
+    rows = (
+        ThemeProposal.objects.filter(theme__isnull=True, lesson__themes__isnull=True)
+        .select_related("lesson__report__idea__district")
+        .order_by("group", "-score")
+    )
+    groups: dict[int, dict] = {}
+    for row in rows[:2000]:
+        group = groups.setdefault(row.group, {"number": row.group, "proposal": row, "lessons": []})
+        group["lessons"].append(row.lesson)
+    return sorted(groups.values(), key=lambda group: -len(group["lessons"]))[:limit]

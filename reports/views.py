@@ -28,39 +28,89 @@ def report_index(request):
     return render(request, "reports/index.html", {"districts": selectors.districts_overview()})
 
 
+THEME_ACTIONS = ("accept", "accept_group", "tag", "create", "rename", "merge", "retire", "refresh")
+
+
 @role_required(roles.can_view_reports)
 def themes(request):
-    """Lessons by theme, with proposed themes for the untagged ones; agents tag them."""
-    from grants import services
-
+    """Lessons by theme, and themes proposed for the untagged ones; agents and managers accept,
+    rename, merge, create and retire themes."""
     if request.method == "POST":
-        if not roles.is_agent(request.user):
+        if not roles.can_curate_themes(request.user):
             raise PermissionDenied
-        lesson_id, theme_id = (request.POST.get(name, "") for name in ("lesson", "theme"))
-        lesson = selectors.lesson_by_id(lesson_id) if lesson_id.isdigit() else None
-        theme = selectors.theme_by_id(theme_id) if theme_id.isdigit() else None
-        if lesson is None:
+        action = request.POST.get("action", "tag")
+        if action not in THEME_ACTIONS:
             raise Http404
         try:
-            services.lesson_tag(
-                lesson=lesson,
-                by=request.user,
-                theme=theme,
-                new_theme=posted_text(request, "new_theme", 100),
-            )
+            message = _theme_action(request, action)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The lesson is tagged."))
+            messages.success(request, message)
         return redirect("reports:themes")
+    by_meaning = grant_selectors.ranking_method() == "meaning"
     return render(
         request,
         "reports/themes.html",
         {
             "themes": selectors.themes_by_use(),
-            "proposals": theme_proposals(),
+            "by_meaning": by_meaning,
+            "proposals": selectors.theme_proposals() if by_meaning else theme_proposals(),
+            "groups": selectors.theme_proposal_groups() if by_meaning else [],
+            "can_curate": roles.can_curate_themes(request.user),
         },
     )
+
+
+def _posted_id(request, name: str, find):
+    value = request.POST.get(name, "")
+    found = find(value) if value.isdigit() else None
+    if found is None and name != "theme":
+        raise Http404
+    return found
+
+
+def _names(request) -> dict:
+    return {field: posted_text(request, field, 100) for field in ("name", "name_sv", "name_en")}
+
+
+def _theme_action(request, action: str) -> str:
+    from grants import services
+
+    by = request.user
+    if action == "accept":
+        lesson = _posted_id(request, "lesson", selectors.lesson_by_id)
+        services.proposal_accept(lesson=lesson, by=by)
+        return _("The lesson is tagged.")
+    if action == "accept_group":
+        group = request.POST.get("group", "")
+        services.proposal_group_accept(
+            group=int(group) if group.isdigit() else 0, by=by, **_names(request)
+        )
+        return _("The lessons of the group are tagged.")
+    if action == "tag":
+        lesson = _posted_id(request, "lesson", selectors.lesson_by_id)
+        theme = _posted_id(request, "theme", selectors.theme_by_id)
+        services.lesson_tag(
+            lesson=lesson, by=by, theme=theme, new_theme=posted_text(request, "new_theme", 100)
+        )
+        return _("The lesson is tagged.")
+    if action == "create":
+        services.theme_create(by=by, **_names(request))
+        return _("The theme is created.")
+    if action == "refresh":
+        services.theme_proposals_refresh()
+        return _("The proposals are made again.")
+    theme = _posted_id(request, "theme_id", selectors.theme_by_id)
+    if action == "rename":
+        services.theme_rename(theme=theme, by=by, **_names(request))
+        return _("The theme is renamed.")
+    if action == "merge":
+        into = _posted_id(request, "into", selectors.theme_by_id)
+        services.themes_merge(theme=theme, into=into, by=by)
+        return _("The themes are merged.")
+    services.theme_retire(theme=theme, by=by)
+    return _("The theme is retired.")
 
 
 @role_required(roles.can_view_reports)

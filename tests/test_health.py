@@ -16,7 +16,12 @@ def test_healthy_with_database_broker_and_a_recent_sweep(client, db):
     tasks.sweep_pilots()  # what the worker runs every minute
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "worker": "ok"}
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "embeddings": "ok",
+    }
 
 
 def test_unhealthy_when_the_broker_is_unreachable(client, db):

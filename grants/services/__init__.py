@@ -52,6 +52,15 @@ from .search import (
     idea_index_terms,
     term_stats_refresh,
 )
+from .themes import (
+    proposal_accept,
+    proposal_group_accept,
+    theme_create,
+    theme_proposals_refresh,
+    theme_rename,
+    theme_retire,
+    themes_merge,
+)
 
 __all__ = [
     "ATTACHABLE_STATUSES",
@@ -90,4 +99,11 @@ __all__ = [
     "lesson_tag",
     "message_post",
     "term_stats_refresh",
+    "proposal_accept",
+    "proposal_group_accept",
+    "theme_create",
+    "theme_proposals_refresh",
+    "theme_rename",
+    "theme_retire",
+    "themes_merge",
 ]

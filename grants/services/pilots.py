@@ -127,8 +127,8 @@ def closing_report_submit(
 def lesson_tag(
     *, lesson: Lesson, by: User, theme: Theme | None = None, new_theme: str = ""
 ) -> Theme:
-    """An agent puts a lesson under a theme, an existing one or a new one by name."""
-    if not roles.is_agent(by):
+    """An agent or manager puts a lesson under a theme, an existing one or a new one by name."""
+    if not roles.can_curate_themes(by):
         raise PermissionDenied
     if theme is None:
         name = new_theme.strip()[:100]
@@ -136,6 +136,7 @@ def lesson_tag(
             raise ValidationError({"new_theme": _("Choose a theme or name a new one.")})
         theme, _created = Theme.objects.get_or_create(name=name)
     lesson.themes.add(theme)
+    audit_record(by, AuditEvent.Action.LESSON_TAGGED, lesson, theme=theme.pk)
     return theme
 
 

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE["sweep-embeddings"] = {
     "task": "grants.tasks.sweep_embeddings",
     "schedule": crontab(minute="*/10"),
 }
+CELERY_BEAT_SCHEDULE["refresh-theme-proposals"] = {
+    "task": "grants.tasks.refresh_theme_proposals",
+    "schedule": crontab(minute="5-59/15"),
+}
 CELERY_BEAT_SCHEDULE["draft-retention"] = {
     "task": "grants.tasks.sweep_draft_retention",
     "schedule": crontab(hour=3, minute=15),

@@ -234,7 +234,7 @@ EXPECTED = {
     # District learning reports: agents (of every district) and managers.
     "reports:index": Page(role_page(READERS)),
     "reports:compare": Page(role_page(READERS)),
-    "reports:themes": Page(role_page(READERS), post="theme", may_post=AGENTS),
+    "reports:themes": Page(role_page(READERS), post="theme", may_post=READERS),
     "reports:district": Page(role_page(READERS), kwargs="district"),
     "reports:district_csv": Page(role_page(READERS), kwargs="district"),
     "reports:district_pdf": Page(role_page(READERS), kwargs="district"),

@@ -1,0 +1,67 @@
+"""The evaluation of theme placement: the lessons of themes.json tagged in the tuning split are
+the themes' examples; each lesson of the test split is placed by the same functions the
+proposals use (grants.services.themes), and compared with its gold theme. Also by words (the
+stems of grants/similarity.py shared with each theme's examples), the ranking it replaces."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from . import similar
+
+
+def evaluate() -> dict:
+    from common import embeddings
+    from grants.services import themes
+    from grants.similarity import language_of, terms_of
+
+    data = similar.load("themes.json")
+    lessons = data["lessons"]
+    keys = [theme["key"] for theme in data["themes"]]
+    vectors = embeddings.embed_passages([lesson["text"] for lesson in lessons])
+    languages = [language_of(lesson["text"]) for lesson in lessons]
+    space = themes._centred(vectors, languages)
+    tune = [i for i, lesson in enumerate(lessons) if lesson["split"] == "tune"]
+    test = [i for i, lesson in enumerate(lessons) if lesson["split"] == "test"]
+    exemplars = {
+        number: space[[i for i in tune if lessons[i]["theme"] == key]]
+        for number, key in enumerate(keys)
+    }
+    placed = themes.place(space[test], [languages[i] for i in test], exemplars)
+    proposed = [
+        keys[number] if score >= themes.THEME_MIN_SCORE else None for number, score in placed
+    ]
+    gold = [lessons[i]["theme"] for i in test]
+    by_meaning = sum(p == g for p, g in zip(proposed, gold, strict=True)) / len(test)
+    best_only = sum(keys[n] == g for (n, _s), g in zip(placed, gold, strict=True)) / len(test)
+    profiles = {key: Counter() for key in keys}
+    for i in tune:
+        profiles[lessons[i]["theme"]].update(terms_of(lessons[i]["text"]))
+    by_words = 0
+    for i, g in zip(test, gold, strict=True):
+        terms = terms_of(lessons[i]["text"])
+        scores = {key: sum(1 for term in terms if profiles[key][term]) for key in keys}
+        best = max(scores, key=lambda key: scores[key])
+        by_words += scores[best] > 0 and best == g
+    return {
+        "lessons": len(test),
+        "accuracy": by_meaning,
+        "accuracy_closest": best_only,
+        "proposed": sum(p is not None for p in proposed) / len(test),
+        "accuracy_words": by_words / len(test),
+        "scores": np.array([score for _n, score in placed]),
+    }
+
+
+def table(figures: dict) -> str:
+    return "\n".join(
+        [
+            "| themes | test lessons | placement accuracy | closest theme right | proposed |",
+            "|---|---:|---:|---:|---:|",
+            f"| meaning | {figures['lessons']} | {figures['accuracy']:.2f} | "
+            f"{figures['accuracy_closest']:.2f} | {figures['proposed']:.2f} |",
+            f"| words | {figures['lessons']} | {figures['accuracy_words']:.2f} | | |",
+        ]
+    )

@@ -1,0 +1,132 @@
+"""Themes by meaning: untagged lessons are proposed the closest theme across languages, or
+grouped under a proposed new theme named by a noun phrase in three languages; agents and
+managers accept, accept a group, rename, merge, create and retire themes, each with an audit
+row; the placement is measured by `make eval`."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from devtools.evaluation import themes as theme_evaluation
+from grants import services
+from grants.models import Lesson, Theme, ThemeProposal
+from grants.theme_vocabulary import THEME_NAMES
+from tests import factories
+
+
+def lessons(make_idea, resident, *texts):
+    idea = make_idea("approved")
+    report = services.closing_report_submit(
+        idea=idea, by=resident, lessons=list(texts), **factories.report_fields()
+    )
+    factories.embed(idea)
+    return list(report.lessons.all())
+
+
+def test_an_untagged_lesson_is_proposed_the_closest_theme_across_languages(
+    make_idea, resident, agent
+):
+    weather = services.theme_create(by=agent, name="Sää", name_sv="Väder", name_en="Weather")
+    timing = services.theme_create(by=agent, name="Ajoitus", name_sv="Tidpunkt", name_en="Timing")
+    for lesson in lessons(make_idea, resident, "Sade pilasi ulkotapahtuman, tarvitaan sisätila."):
+        services.lesson_tag(lesson=lesson, by=agent, theme=weather)
+    for lesson in lessons(make_idea, resident, "Iltapäivä toimi paremmin kuin aamu."):
+        services.lesson_tag(lesson=lesson, by=agent, theme=timing)
+    (rainy,) = lessons(make_idea, resident, "När det regnade kom ingen till parken.")
+    services.theme_proposals_refresh()
+    assert ThemeProposal.objects.get(lesson=rainy).theme == weather
+
+
+def test_lessons_like_no_theme_are_grouped_under_a_noun_phrase_in_three_languages(
+    make_idea, resident
+):
+    lessons(
+        make_idea,
+        resident,
+        "Vapaaehtoisia oli liian vähän, ja samat ihmiset väsyivät.",
+        "Vapaaehtoisten vuorolista auttoi jakamaan työtä.",
+        "Frivilliga behövs fler, annars orkar ingen fortsätta.",
+    )
+    services.theme_proposals_refresh()
+    grouped = ThemeProposal.objects.filter(theme__isnull=True).exclude(name="")
+    assert grouped.count() >= 2
+    names = {(p.name, p.name_sv, p.name_en) for p in grouped}
+    assert names <= {entry[:3] for entry in THEME_NAMES}
+    assert "Kannattaa" not in {p.name for p in grouped}
+
+
+def test_curators_work_on_themes_and_each_change_is_audited(client, make_idea, resident, manager):
+    (first, second) = lessons(
+        make_idea, resident, "Vapaaehtoiset väsyivät.", "Vapaaehtoisia tarvitaan lisää."
+    )
+    services.theme_proposals_refresh()
+    client.force_login(manager)
+    url = reverse("reports:themes")
+    page = client.get(url).content.decode()
+    assert "Proposed new themes" in page
+    group = ThemeProposal.objects.filter(lesson=first).first()
+    assert group is not None and group.group
+    client.post(
+        url,
+        {
+            "action": "accept_group",
+            "group": group.group,
+            "name": "Vapaaehtoiset",
+            "name_sv": "Frivilliga",
+            "name_en": "Volunteers",
+        },
+    )
+    theme = Theme.objects.get(name="Vapaaehtoiset")
+    assert set(Lesson.objects.filter(themes=theme)) == {first, second}
+    client.post(
+        url,
+        {
+            "action": "rename",
+            "theme_id": theme.pk,
+            "name": "Vapaaehtoistyö",
+            "name_sv": "Frivilligarbete",
+            "name_en": "Volunteering",
+        },
+    )
+    theme.refresh_from_db()
+    assert (theme.name, theme.name_sv, theme.name_en) == (
+        "Vapaaehtoistyö",
+        "Frivilligarbete",
+        "Volunteering",
+    )
+    client.post(url, {"action": "create", "name": "Jatkuvuus", "name_sv": "", "name_en": ""})
+    other = Theme.objects.get(name="Jatkuvuus")
+    client.post(url, {"action": "merge", "theme_id": other.pk, "into": theme.pk})
+    assert not Theme.objects.filter(pk=other.pk).exists()
+    client.post(url, {"action": "retire", "theme_id": theme.pk})
+    theme.refresh_from_db()
+    assert theme.retired_at is not None
+    changes = AuditEvent.objects.filter(action=AuditEvent.Action.THEME_CHANGED)
+    assert {event.details["change"] for event in changes} >= {
+        "created",
+        "renamed",
+        "merged",
+        "retired",
+    }
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LESSON_TAGGED).count() == 2
+
+
+def test_a_resident_cannot_change_themes(client, resident):
+    client.force_login(resident)
+    assert (
+        client.post(reverse("reports:themes"), {"action": "create", "name": "X"}).status_code == 403
+    )
+
+
+@pytest.mark.parametrize("swedish", [True])
+def test_a_theme_reads_in_the_pages_language(client, agent, swedish, settings):
+    services.theme_create(by=agent, name="Sää", name_sv="Väder", name_en="Weather")
+    settings.LANGUAGE_CODE = "fi"
+    client.force_login(agent)
+    assert "Väder" in client.get("/sv/reports/themes/").content.decode()
+
+
+def test_placement_by_meaning_beats_placement_by_words():
+    figures = theme_evaluation.evaluate()
+    assert figures["lessons"] >= 60
+    assert figures["accuracy_closest"] > figures["accuracy_words"] + 0.2
