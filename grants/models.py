@@ -450,20 +450,28 @@ class StatusChange(models.Model):
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
 
 
-class IdeaEmbedding(models.Model):
-    """The meaning of an idea's title, need and plan as a vector (common.embeddings), computed by
-    Celery after the idea is saved, with the model version it was made with."""
+class Embedding(models.Model):
+    """A text's meaning as a vector (common.embeddings), computed by Celery after the text is
+    saved, with the model version it was made with and a digest of the text it was made from."""
+
+    vector = models.BinaryField()
+    model_version = models.CharField(max_length=60)
+    text_hash = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class IdeaEmbedding(Embedding):
+    """The meaning of an idea's title, need and plan."""
 
     idea = models.OneToOneField(
         Idea, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
     )
-    vector = models.BinaryField()
     # The text's language (fi, sv, en): vectors are compared after their language's centre is
     # taken away, so that a Swedish idea finds a Finnish pilot (grants/meaning.py).
     language = models.CharField(max_length=2, default="fi")
-    model_version = models.CharField(max_length=60)
-    text_hash = models.CharField(max_length=64)
-    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("idea embedding")
@@ -473,16 +481,12 @@ class IdeaEmbedding(models.Model):
         return f"{self.idea_id} ({self.model_version})"
 
 
-class LessonEmbedding(models.Model):
-    """The meaning of one lesson as a vector, for grouping lessons into themes."""
+class LessonEmbedding(Embedding):
+    """The meaning of one lesson, for placing lessons under themes."""
 
     lesson = models.OneToOneField(
         Lesson, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
     )
-    vector = models.BinaryField()
-    model_version = models.CharField(max_length=60)
-    text_hash = models.CharField(max_length=64)
-    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("lesson embedding")

@@ -105,39 +105,25 @@ def idea_embed(*, idea_id: int) -> bool:
 
 
 def _embed_ideas(ideas: list[Idea]) -> int:
-    version = embeddings.model_version()
-    texts = {idea.pk: idea_text(idea) for idea in ideas}
-    stored = dict(
-        IdeaEmbedding.objects.filter(idea_id__in=texts, model_version=version).values_list(
-            "idea_id", "text_hash"
-        )
+    return _embed(
+        IdeaEmbedding,
+        "idea_id",
+        {idea.pk: idea_text(idea) for idea in ideas},
+        language=lambda text: {"language": language_of(text)},
     )
-    due = [idea_id for idea_id, text in texts.items() if stored.get(idea_id) != _digest(text)]
-    if not due:
-        return 0
-    vectors = embeddings.embed_passages([texts[idea_id] for idea_id in due])
-    now = timezone.now()
-    with transaction.atomic():
-        for idea_id, vector in zip(due, vectors, strict=True):
-            IdeaEmbedding.objects.update_or_create(
-                idea_id=idea_id,
-                defaults={
-                    "vector": embeddings.to_bytes(vector),
-                    "language": language_of(texts[idea_id]),
-                    "model_version": version,
-                    "text_hash": _digest(texts[idea_id]),
-                    "computed_at": now,
-                },
-            )
-    return len(due)
 
 
 def _embed_lessons(lessons: list[Lesson]) -> int:
+    return _embed(LessonEmbedding, "lesson_id", {lesson.pk: lesson.text for lesson in lessons})
+
+
+def _embed(model, key: str, texts: dict[int, str], language=lambda text: {}) -> int:
+    """Store the vectors of the texts whose stored vector is missing, of another model, or of
+    another text. Returns how many were computed."""
     version = embeddings.model_version()
-    texts = {lesson.pk: lesson.text for lesson in lessons}
     stored = dict(
-        LessonEmbedding.objects.filter(lesson_id__in=texts, model_version=version).values_list(
-            "lesson_id", "text_hash"
+        model.objects.filter(**{f"{key}__in": texts, "model_version": version}).values_list(
+            key, "text_hash"
         )
     )
     due = [pk for pk, text in texts.items() if stored.get(pk) != _digest(text)]
@@ -147,13 +133,14 @@ def _embed_lessons(lessons: list[Lesson]) -> int:
     now = timezone.now()
     with transaction.atomic():
         for pk, vector in zip(due, vectors, strict=True):
-            LessonEmbedding.objects.update_or_create(
-                lesson_id=pk,
+            model.objects.update_or_create(
+                **{key: pk},
                 defaults={
                     "vector": embeddings.to_bytes(vector),
                     "model_version": version,
                     "text_hash": _digest(texts[pk]),
                     "computed_at": now,
+                    **language(texts[pk]),
                 },
             )
     return len(due)
