@@ -246,6 +246,7 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
             )
         )
     results.append(_submission(personas, clients["resident"], repeat))
+    results.append(_similar_panel(clients["anonymous"], repeat))
     sweep = _sweep(due=due, repeat=max(3, min(repeat, 5)))
     memory = _stream_memory(clients["anonymous"], clients["manager"], personas.district)
     return {
@@ -259,6 +260,7 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
         "figures_refresh": {"ms": refresh_ms, "rows": figure_rows},
         "term_stats_refresh": {"ms": terms_ms, "rows": terms},
         "memory": memory,
+        "meaning": _meaning_memory(),
     }
 
 
@@ -301,6 +303,39 @@ def _submission(personas: Personas, client: Client, repeat: int) -> Result:
     return Result(
         name="idea submission (POST)",
         persona="resident",
+        p50_ms=statistics.median(timings),
+        p95_ms=_percentile(timings, 0.95),
+        queries=queries,
+        status=status,
+        floor_p95_ms=_percentile(floor_timings, 0.95),
+    )
+
+
+def _similar_panel(client: Client, repeat: int) -> Result:
+    """The idea form's "learn before you try" panel as the browser asks for it while a person
+    types: a POST of the form's texts, the query's embedding included."""
+    with translation.override("en"):
+        url = reverse("grants:similar")
+    texts = [
+        "Kahvila ikäihmisille ja koululaisille kylätalolla kerran kuussa",
+        "Läshund på biblioteket för barn som övar att läsa",
+        "Evening football for young people at the school field",
+    ]
+    turn = iter(range(10**9))
+
+    def post() -> int:
+        text = texts[next(turn) % len(texts)]
+        response = client.post(url, {"title": text, "need": text, "plan": ""})
+        if response.status_code != 200:
+            raise RuntimeError(f"the similar pilots gave {response.status_code}")
+        return response.status_code
+
+    timings, queries, status, floor_timings = _time(
+        post, repeat, floor=lambda: _get(client, FLOOR_URL)
+    )
+    return Result(
+        name="similar pilots while typing (POST)",
+        persona="anonymous",
         p50_ms=statistics.median(timings),
         p95_ms=_percentile(timings, 0.95),
         queries=queries,
@@ -371,6 +406,20 @@ def _stream_memory(anonymous: Client, manager: Client, district) -> dict:
     export.file.delete(save=False)
     export.delete()
     return found
+
+
+def _meaning_memory() -> dict:
+    """What the vectors of similar pilots by meaning hold in this process, and its peak size."""
+    import resource
+
+    from grants import meaning
+
+    held = meaning._index.matrix.nbytes + meaning._index.ids.nbytes + meaning._index.stamps.nbytes
+    return {
+        "vectors": meaning._index.size,
+        "index_mb": held / 1_000_000,
+        "process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000,
+    }
 
 
 def personas_manager(client: Client) -> User:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -24,11 +25,13 @@ from django.utils import timezone
 
 from actors.models import Actor, District, Membership, User
 from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from common import embeddings
 from grants.models import (
     BudgetLine,
     ClosingReport,
     Grant,
     Idea,
+    IdeaEmbedding,
     IdeaTerm,
     Lesson,
     Message,
@@ -212,7 +215,7 @@ class _Writer:
 
     ORDER = [
         User, Actor, Membership, Round, Idea, Grant, ClosingReport, Lesson, StatusChange,
-        Notification, Message, BudgetLine, IdeaTerm,
+        Notification, Message, BudgetLine, IdeaTerm, IdeaEmbedding,
     ]  # fmt: skip
 
     def __init__(self, counts: Counts):
@@ -255,6 +258,8 @@ class _Writer:
 def _copy_value(value) -> str:
     if value is None:
         return "\\N"
+    if isinstance(value, bytes | memoryview):  # bytea in COPY's text format: \\x and hex
+        return "\\\\x" + bytes(value).hex()
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime | date):
@@ -296,6 +301,16 @@ def _copy(model: type[models.Model], fields, rows: list) -> None:
     for row in rows:
         if not isinstance(row, tuple):
             row._state.adding, row._state.db = False, connection.alias
+
+
+def _synthetic_vector(directions: dict, topic: str, rng) -> bytes:
+    if topic not in directions:
+        direction = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
+        directions[topic] = direction / np.linalg.norm(direction)
+    vector = directions[topic] + 0.6 * rng.standard_normal(embeddings.DIMENSIONS).astype(
+        np.float32
+    ) / np.sqrt(embeddings.DIMENSIONS)
+    return embeddings.to_bytes(vector / np.linalg.norm(vector))
 
 
 def _aware(day: date, hour: int = 10) -> datetime:
@@ -356,6 +371,10 @@ def seed(
 ) -> Counts:
     """Create `pilots` ideas in `districts` districts with everything around them."""
     rng = random.Random(seed)
+    vector_rng = np.random.default_rng(seed)
+    vectors: dict[str, np.ndarray] = {}
+    embedding_version = embeddings.model_version()
+    embedded_at = timezone.now()
     today = today or timezone.localdate()
     counts = Counts()
     say = progress or (lambda message: None)
@@ -754,6 +773,19 @@ def seed(
                 terms |= terms_cache[text]
             for term in sorted(terms):
                 writer.add_raw(IdeaTerm, (ids.take(IdeaTerm), idea.pk, term))
+            # A synthetic vector of the right shape (quality is measured by `make eval`, speed
+            # here): near its activity's direction, so that lookups find neighbours.
+            writer.add_raw(
+                IdeaEmbedding,
+                (
+                    _synthetic_vector(vectors, activity, vector_rng),
+                    embedding_version,
+                    "synthetic",
+                    embedded_at,
+                    idea.pk,
+                    "fi",
+                ),
+            )
 
             if (n + 1) % BATCH == 0:
                 writer.flush()

@@ -108,6 +108,8 @@ def test_beat_schedules_the_sweeps():
         "grants.tasks.send_agent_digests",
         "grants.tasks.sweep_draft_retention",
         "grants.tasks.refresh_term_stats",
+        "grants.tasks.sweep_embeddings",
+        "grants.tasks.refresh_theme_proposals",
         "reports.tasks.refresh_report_figures",
     }
     app.loader.import_default_modules()  # what a worker does at start: find every app's tasks

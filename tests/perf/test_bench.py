@@ -32,7 +32,13 @@ def test_make_bench_finishes_and_prints_its_table(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     out = done.stdout
     assert "## 40 pilots in 3 districts" in out and "## 80 pilots in 3 districts" in out
-    for page in ("agent queue", "district report", "comparison", "idea submission (POST)"):
+    for page in (
+        "agent queue",
+        "district report",
+        "comparison",
+        "idea submission (POST)",
+        "similar pilots while typing (POST)",
+    ):
         assert re.search(rf"\| {re.escape(page)} \| \w+ \| [\d.]+ \| [\d.]+ \| \d+ \|", out), page
     assert "reminder sweep, 10 due" in out
     assert re.search(r"Targets not met: \d+", out)
