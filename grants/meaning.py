@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from django.db.models import Count, Max
@@ -217,8 +218,17 @@ def available() -> bool:
     return embeddings.available()
 
 
+@lru_cache(maxsize=256)
+def _query_vector(text: str, version: str) -> np.ndarray:
+    vector = embeddings.embed_query(text)
+    vector.setflags(write=False)
+    return vector
+
+
 def query_vector(text: str) -> np.ndarray:
-    return embeddings.embed_query(text)
+    """The question's vector, kept for the same text: the idea mill asks twice for one idea,
+    and the form's panel asks again as a person pauses in their typing."""
+    return _query_vector(text, embeddings.model_version())
 
 
 @dataclass(frozen=True)

@@ -289,13 +289,19 @@ def _term_scores(
 
 
 def _pilots_in_order(ids: list[int], *, statuses, scores: dict[int, float], limit: int, **where):
+    """The first `limit` of the ranked ids that qualify, loaded with their report and lessons:
+    the candidates are filtered by their ids alone, and only those kept are loaded whole."""
+    allowed = set(
+        Idea.objects.filter(pk__in=ids, status__in=statuses, **where).values_list("pk", flat=True)
+    )
+    kept = [idea_id for idea_id in ids if idea_id in allowed][:limit]
     found = (
-        Idea.objects.filter(pk__in=ids, status__in=statuses, **where)
+        Idea.objects.filter(pk__in=kept)
         .select_related("district", "closing_report")
         .prefetch_related("closing_report__lessons")
         .in_bulk()
     )
-    pilots = [found[idea_id] for idea_id in ids if idea_id in found][:limit]
+    pilots = [found[idea_id] for idea_id in kept]
     for pilot in pilots:
         pilot.similarity = scores.get(pilot.pk, 0.0)
     return pilots

@@ -38,14 +38,20 @@ from .base import (
 from .notifications import notify
 
 
+def _held(idea: Idea, *, refusal: str) -> Idea:
+    """The idea, locked, if it is held for moderation; else the refusal."""
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if not locked.held_reason:
+        raise WorkflowError(refusal)
+    return locked
+
+
 @transaction.atomic
 def idea_release(*, idea: Idea, by: User) -> Idea:
     """A held submission is not spam after all: it joins the queue and everyone is told."""
     if not (roles.is_agent(by) and roles.in_scope(by, idea.district_id)):
         raise PermissionDenied
-    locked = Idea.objects.select_for_update().get(pk=idea.pk)
-    if not locked.held_reason:
-        raise WorkflowError(_("This idea is not waiting for moderation."))
+    locked = _held(idea, refusal=_("This idea is not waiting for moderation."))
     Message.objects.create(
         idea=locked,
         author=by,
@@ -65,9 +71,7 @@ def idea_release(*, idea: Idea, by: User) -> Idea:
 def idea_discard_spam(*, idea: Idea, by: User) -> Idea:
     """A held submission is spam: it leaves the queue without an email to its sender, and is
     kept (with its audit row) for the moderation statistics."""
-    locked = Idea.objects.select_for_update().get(pk=idea.pk)
-    if not locked.held_reason:
-        raise WorkflowError(_("Only an idea held for moderation can be discarded as spam."))
+    locked = _held(idea, refusal=_("Only an idea held for moderation can be discarded as spam."))
     locked = _change_status(
         idea=locked, action=Action.DISCARD, by=by, role=Role.AGENT, reason=locked.held_reason_text
     )
