@@ -218,6 +218,12 @@ def embed_query(text: str) -> np.ndarray:
     return _embed([text], is_query=True)[0]
 
 
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """Vectors of texts asked as questions, stored ahead of their asking: shape
+    (len(texts), DIMENSIONS), float32."""
+    return _embed(texts, is_query=True)
+
+
 def to_bytes(vector) -> bytes:
     """A vector as DIMENSIONS little-endian float32 numbers, for a BinaryField."""
     array = np.asarray(vector, dtype=np.float32)

@@ -313,7 +313,8 @@ def _submission(personas: Personas, client: Client, repeat: int) -> Result:
 
 def _similar_panel(client: Client, repeat: int) -> Result:
     """The idea form's "learn before you try" panel as the browser asks for it while a person
-    types: a POST of the form's texts, the query's embedding included."""
+    types: a POST of the form's texts, each request a text not asked before (as it grows while
+    the person types), so the query's embedding is always included."""
     with translation.override("en"):
         url = reverse("grants:similar")
     texts = [
@@ -324,7 +325,8 @@ def _similar_panel(client: Client, repeat: int) -> Result:
     turn = iter(range(10**9))
 
     def post() -> int:
-        text = texts[next(turn) % len(texts)]
+        n = next(turn)
+        text = f"{texts[n % len(texts)]} {n}"
         response = client.post(url, {"title": text, "need": text, "plan": ""})
         if response.status_code != 200:
             raise RuntimeError(f"the similar pilots gave {response.status_code}")

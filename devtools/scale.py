@@ -775,16 +775,10 @@ def seed(
                 writer.add_raw(IdeaTerm, (ids.take(IdeaTerm), idea.pk, term))
             # A synthetic vector of the right shape (quality is measured by `make eval`, speed
             # here): near its activity's direction, so that lookups find neighbours.
+            vector = _synthetic_vector(vectors, activity, vector_rng)
             writer.add_raw(
                 IdeaEmbedding,
-                (
-                    _synthetic_vector(vectors, activity, vector_rng),
-                    embedding_version,
-                    "synthetic",
-                    embedded_at,
-                    idea.pk,
-                    "fi",
-                ),
+                (vector, embedding_version, "synthetic", embedded_at, idea.pk, "fi", vector),
             )
 
             if (n + 1) % BATCH == 0:

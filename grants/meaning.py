@@ -13,7 +13,9 @@ how far the best pilot stands out from the fifth best (the reference texts count
 background), not by a fixed cosine: a hint that is always there and often wrong is ignored.
 The thresholds are calibrated on the evaluation's tuning split (devtools/evaluation).
 
-The matrix is float16 (384 numbers an idea: 77 MB at 100,000 ideas) and is brought up to date
+The matrix is float16 (384 numbers an idea: 77 MB at 100,000 ideas), multiplied as it is by the
+SIMD kernels of `simsimd` (numpy has none for float16 and would convert it first, which took
+twenty times longer), and is brought up to date
 at each lookup by one aggregate query (the count and the newest vector's time): new or changed
 vectors are read incrementally, and a count that still differs (ideas deleted, a database
 rolled back) reads everything again. A hit is checked against the database (its vector's time)
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import simsimd
 from django.db.models import Count, Max
 
 from common import embeddings
@@ -37,7 +40,6 @@ from .models import IdeaEmbedding
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 16384
 LANGUAGES = ("fi", "sv", "en")
 # Show similar pilots when the best stands this far above the fifth best (centred cosines),
 # or is this close in any case.
@@ -176,42 +178,53 @@ class _Index:
         )
         question_centre = (everything + reference.query_shift).astype(np.float32)
         size = self.size
-        dots = np.empty(size, dtype=np.float32)
         rows_languages = self.languages[:size]
-        for start in range(0, size, CHUNK_ROWS):
-            block = self.matrix[start : min(size, start + CHUNK_ROWS)].astype(np.float32)
-            own = centres[rows_languages[start : start + len(block)]]
-            dots[start : start + len(block)] = np.einsum("ij,ij->i", block, own)
+        dots = np.empty(size, dtype=np.float32)
+        if size:
+            with_each = _dots(self.matrix[:size], centres)  # (size, languages)
+            dots[:] = with_each[np.arange(size), rows_languages]
         squares = np.einsum("ij,ij->i", centres, centres)
         lengths = np.sqrt(np.maximum(1e-6, 1 - 2 * dots + squares[rows_languages]))
         self.centres = (centres, question_centre, dots, lengths)
         return self.centres
 
-    def scores(self, query: np.ndarray, reference: _Reference):
-        """Centred cosines of the query with every row and with the reference texts."""
+    def scores(self, query: np.ndarray, reference: _Reference, among: list[int] | None = None):
+        """Centred cosines of the query with every row (or only the rows of the ideas `among`)
+        and with the reference texts."""
         with self.lock:
-            centres, question_centre, _dots, lengths = self._centres(reference)
+            centres, question_centre, _own_dots, lengths = self._centres(reference)
             centred = query.astype(np.float32) - question_centre
             centred /= max(1e-6, float(np.linalg.norm(centred)))
-            size = self.size
-            raw = np.empty(size, dtype=np.float32)
-            for start in range(0, size, CHUNK_ROWS):
-                block = self.matrix[start : min(size, start + CHUNK_ROWS)].astype(np.float32)
-                raw[start : start + len(block)] = block @ centred
+            if among is None:
+                rows = slice(0, self.size)
+            else:
+                rows = np.array(
+                    [self.position[i] for i in among if i in self.position], dtype=np.int64
+                )
+            matrix, languages = self.matrix[rows], self.languages[rows]
+            raw = _dots(matrix, centred[None, :])[:, 0] if len(matrix) else np.empty(0)
             by_language = centres @ centred
-            rows = (raw - by_language[self.languages[:size]]) / lengths
+            scores = (raw - by_language[languages]) / lengths[rows]
             codes = np.array([LANGUAGES.index(language) for language in reference.languages])
             background = reference.passages - centres[codes]
             background /= np.linalg.norm(background, axis=1, keepdims=True)
             return (
-                rows,
-                self.ids[:size].copy(),
-                self.stamps[:size].copy(),
+                scores.astype(np.float32),
+                self.ids[rows].copy(),
+                self.stamps[rows].copy(),
                 background @ centred,
             )
 
 
 _index = _Index()
+
+
+def _dots(matrix: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """The dot products of every row of the float16 matrix with each of a few float32 vectors:
+    shape (rows, vectors), float32."""
+    return np.asarray(
+        simsimd.cdist(matrix, vectors.astype(np.float16), metric="dot", out_dtype="float32")
+    )
 
 
 def available() -> bool:
@@ -261,12 +274,26 @@ class Ranking:
         return sum(1 for score in scores if score >= fifth + FOLLOWERS_BY)
 
 
-def rank(query: np.ndarray, *, count: int = 200) -> Ranking:
-    """Ideas by the meaning of their title, need and plan, closest first; checked against the
-    stored vectors, so each hit is the idea it names."""
+def stored_question(idea_id: int) -> np.ndarray | None:
+    """An idea's text as a question, stored by the task that embedded it (so the model need not
+    run): None if it has no current one."""
+    row = (
+        IdeaEmbedding.objects.filter(
+            idea_id=idea_id, model_version=embeddings.model_version(), question__isnull=False
+        )
+        .values_list("question", flat=True)
+        .first()
+    )
+    return None if row is None else embeddings.from_bytes(row)
+
+
+def rank(query: np.ndarray, *, count: int = 200, among: list[int] | None = None) -> Ranking:
+    """Ideas (all, or only those `among`) by the meaning of their title, need and plan, closest
+    first; checked against the stored vectors, so each hit is the idea it names. `query` is a
+    question's vector (`query_vector`, `stored_question`)."""
     reference = _reference.load()
     _index.refresh()
-    scores, ids, stamps, background = _index.scores(query, reference)
+    scores, ids, stamps, background = _index.scores(query, reference, among)
     if not query.any() or not len(scores):
         return Ranking([], background)
     count = min(count, len(scores))

@@ -472,6 +472,10 @@ class IdeaEmbedding(Embedding):
     # The text's language (fi, sv, en): vectors are compared after their language's centre is
     # taken away, so that a Swedish idea finds a Finnish pilot (grants/meaning.py).
     language = models.CharField(max_length=2, default="fi")
+    # The same text embedded as a question (the model's "query: " side), so that the agent's idea
+    # mill asks with the idea without running the model while the agent waits. Empty in rows
+    # stored before it existed: then the text is embedded as a question when asked.
+    question = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("idea embedding")

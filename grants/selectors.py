@@ -337,9 +337,55 @@ def ranking_method() -> str:
     return "meaning" if meaning.available() else "words"
 
 
+class Question:
+    """What similar pilots are asked with: the text and its vector as a question (None: by words
+    alone). The rare words shared with the text are looked up once however many lookups ask the
+    same question (the idea mill asks two)."""
+
+    def __init__(self, text: str, vector=None):
+        self.text, self.vector = text, vector
+        self._terms: dict = {}
+
+    def term_scores(self, *, exclude_idea_id: int | None, count: int):
+        if exclude_idea_id not in self._terms:
+            self._terms[exclude_idea_id] = _term_scores(
+                text=self.text, exclude_idea_id=exclude_idea_id, count=max(count, TERM_CANDIDATES)
+            )
+        ranked, total = self._terms[exclude_idea_id]
+        return ranked[:count], total
+
+
+TERM_CANDIDATES = 50
+
+
+def question_for(*, text: str, idea_id: int | None = None) -> Question:
+    """The question of a text; with `idea_id`, the idea's text as a question stored beside its
+    vector where it has a current one (so the model need not run while the agent waits)."""
+    from common.embeddings import EmbeddingsUnavailable
+
+    from . import meaning
+
+    if not meaning.available():
+        return Question(text)
+    if idea_id is not None:
+        stored = meaning.stored_question(idea_id)
+        if stored is not None:
+            return Question(text, stored)
+    try:
+        return Question(text, meaning.query_vector(text))
+    except EmbeddingsUnavailable:
+        return Question(text)
+
+
+# A narrowed lookup (a round's ideas) ranks only the ideas that qualify, up to this many; more
+# than that, and the best of all ideas are filtered instead.
+NARROWED_MAX = 20000
+
+
 def similar_pilots(
     *,
-    text: str,
+    text: str = "",
+    question: Question | None = None,
     exclude_idea_id: int | None = None,
     limit: int = 3,
     statuses=PAST_STATUSES,
@@ -348,28 +394,29 @@ def similar_pilots(
     """Past pilots (any district) most like the text, best first, each with its `similarity`;
     none when nothing is similar enough. By meaning where the embedding model serves this
     process, else by shared rare words (the ranking before it). `where` narrows the ideas (a
-    round, for the ideas of the current round)."""
-    from common.embeddings import EmbeddingsUnavailable
-
+    round, for the ideas of the current round); `question` (see `question_for`) serves several
+    lookups of the same text."""
     from . import meaning
 
-    vector = None
-    if meaning.available():
-        try:
-            vector = meaning.query_vector(text)
-        except EmbeddingsUnavailable:
-            vector = None
-    if vector is None:
-        ranked, _total = _term_scores(
-            text=text, exclude_idea_id=exclude_idea_id, count=limit * 2 + 10
-        )
+    question = question or question_for(text=text)
+    if question.vector is None:
+        ranked, _total = question.term_scores(exclude_idea_id=exclude_idea_id, count=limit * 2 + 10)
         ids = [idea_id for idea_id, _score in ranked]
         return _pilots_in_order(ids, statuses=statuses, scores={}, limit=limit, **where)
-    ranking = meaning.rank(vector, count=SEMANTIC_CANDIDATES)
+    among = None
+    if where:
+        among = list(
+            Idea.objects.filter(status__in=statuses, **where)
+            .exclude(pk=exclude_idea_id)
+            .values_list("pk", flat=True)[: NARROWED_MAX + 1]
+        )
+        if len(among) > NARROWED_MAX:
+            among = None
+    ranking = meaning.rank(question.vector, count=SEMANTIC_CANDIDATES, among=among)
     scores = {hit.idea_id: hit.score for hit in ranking.hits}
     scores.pop(exclude_idea_id, None)
     if LEXICAL_WEIGHT:
-        ranked, total = _term_scores(text=text, exclude_idea_id=exclude_idea_id, count=50)
+        ranked, total = question.term_scores(exclude_idea_id=exclude_idea_id, count=50)
         for idea_id, score in ranked:
             if idea_id in scores and total:
                 scores[idea_id] += LEXICAL_WEIGHT * min(1.0, score / total)

@@ -110,6 +110,7 @@ def _embed_ideas(ideas: list[Idea]) -> int:
         "idea_id",
         {idea.pk: idea_text(idea) for idea in ideas},
         language=lambda text: {"language": language_of(text)},
+        as_questions=True,
     )
 
 
@@ -117,22 +118,26 @@ def _embed_lessons(lessons: list[Lesson]) -> int:
     return _embed(LessonEmbedding, "lesson_id", {lesson.pk: lesson.text for lesson in lessons})
 
 
-def _embed(model, key: str, texts: dict[int, str], language=lambda text: {}) -> int:
+def _embed(
+    model, key: str, texts: dict[int, str], language=lambda text: {}, as_questions=False
+) -> int:
     """Store the vectors of the texts whose stored vector is missing, of another model, or of
-    another text. Returns how many were computed."""
+    another text (and with `as_questions`, the texts' vectors as questions beside them). Returns
+    how many were computed."""
     version = embeddings.model_version()
-    stored = dict(
-        model.objects.filter(**{f"{key}__in": texts, "model_version": version}).values_list(
-            key, "text_hash"
-        )
-    )
+    current = model.objects.filter(**{f"{key}__in": texts, "model_version": version})
+    if as_questions:  # rows stored before the questions were
+        current = current.filter(question__isnull=False)
+    stored = dict(current.values_list(key, "text_hash"))
     due = [pk for pk, text in texts.items() if stored.get(pk) != _digest(text)]
     if not due:
         return 0
     vectors = embeddings.embed_passages([texts[pk] for pk in due])
+    questions = embeddings.embed_queries([texts[pk] for pk in due]) if as_questions else None
     now = timezone.now()
     with transaction.atomic():
-        for pk, vector in zip(due, vectors, strict=True):
+        for row, (pk, vector) in enumerate(zip(due, vectors, strict=True)):
+            extra = {"question": embeddings.to_bytes(questions[row])} if as_questions else {}
             model.objects.update_or_create(
                 **{key: pk},
                 defaults={
@@ -141,6 +146,7 @@ def _embed(model, key: str, texts: dict[int, str], language=lambda text: {}) -> 
                     "text_hash": _digest(texts[pk]),
                     "computed_at": now,
                     **language(texts[pk]),
+                    **extra,
                 },
             )
     return len(due)
@@ -153,7 +159,9 @@ def embeddings_sweep(*, limit: int = 2000) -> dict[str, int]:
     if not embeddings.available():
         return {"ideas": 0, "lessons": 0, "unavailable": 1}
     version = embeddings.model_version()
-    current_ideas = IdeaEmbedding.objects.filter(model_version=version).values("idea_id")
+    current_ideas = IdeaEmbedding.objects.filter(
+        model_version=version, question__isnull=False
+    ).values("idea_id")
     current_lessons = LessonEmbedding.objects.filter(model_version=version).values("lesson_id")
     ideas = Idea.objects.exclude(pk__in=current_ideas).only("title", "need", "plan")
     lessons = Lesson.objects.exclude(pk__in=current_lessons).only("text")

@@ -153,18 +153,18 @@ def agent_idea_mill(request, idea_id: int):
         raise Http404
     if not agent_may_read(request.user, idea):
         raise PermissionDenied
-    # One lookup serves both the similar pilots shown and the partners suggested from them.
+    # One question (the idea's stored vector) for the three lookups; one lookup serves both the
+    # similar pilots shown and the partners suggested from them.
+    question = selectors.question_for(text=f"{idea.title} {idea.need} {idea.plan}", idea_id=idea.pk)
     similar = selectors.similar_pilots(
-        text=f"{idea.title} {idea.need} {idea.plan}",
-        exclude_idea_id=idea.pk,
-        limit=selectors.SIMILAR_FOR_PARTNERS,
+        question=question, exclude_idea_id=idea.pk, limit=selectors.SIMILAR_FOR_PARTNERS
     )
     context = {
         "idea": idea,
         "for_agent": True,
         # Possible duplicates, or makers to introduce to each other.
         "in_round": selectors.similar_pilots(
-            text=f"{idea.title} {idea.need} {idea.plan}",
+            question=question,
             exclude_idea_id=idea.pk,
             statuses=selectors.ROUND_IDEA_STATUSES,
             round_id=idea.round_id,

@@ -97,6 +97,47 @@ def test_the_mill_shows_similar_ideas_of_the_round_and_links_the_agent_to_the_pi
     assert reverse("grants:agent_idea", args=[library_dog.pk]) in page
 
 
+def test_the_mill_asks_with_the_stored_question_and_runs_no_model(
+    client, agent, make_idea, library_dog, monkeypatch
+):
+    from common import embeddings
+
+    idea = make_idea(
+        "submitted", title="Lukukoira koulun kirjastoon", need="Lapset lukevat koiralle."
+    )
+    stored = IdeaEmbedding.objects.get(idea=idea)
+    # The task stored the text as a question beside its vector: what the model gives for it.
+    question = embeddings.from_bytes(stored.question)
+    text = f"{idea.title} {idea.need} {idea.plan}"
+    assert float(question @ embeddings.embed_query(text)) > 0.999
+    runs = []
+    real = embeddings._embed
+    monkeypatch.setattr(embeddings, "_embed", lambda *a, **k: runs.append(a) or real(*a, **k))
+    client.force_login(agent)
+    page = client.get(reverse("grants:agent_idea_mill", args=[idea.pk])).content.decode()
+    assert reverse("grants:agent_idea", args=[library_dog.pk]) in page
+    assert runs == []  # neither the idea nor the reference texts were embedded again
+
+
+def test_a_narrowed_lookup_ranks_only_the_ideas_it_names(make_idea, library_dog, life_cafe):
+    from grants import meaning
+
+    vector = meaning.query_vector("Lukukoira kirjastossa lapsille")
+    everything = [hit.idea_id for hit in meaning.rank(vector).hits]
+    assert everything[0] == library_dog.pk and life_cafe.pk in everything
+    assert [hit.idea_id for hit in meaning.rank(vector, among=[life_cafe.pk]).hits] == [
+        life_cafe.pk
+    ]
+    assert meaning.rank(vector, among=[]).hits == []
+
+
+def test_the_sweep_adds_the_question_to_vectors_stored_without_it(make_idea):
+    idea = make_idea("submitted")
+    IdeaEmbedding.objects.filter(idea=idea).update(question=None)
+    assert services.embeddings_sweep()["ideas"] >= 1
+    assert IdeaEmbedding.objects.get(idea=idea).question is not None
+
+
 def test_without_the_model_pilots_are_found_by_words_and_the_pages_say_so(
     client, agent, make_idea, settings
 ):
