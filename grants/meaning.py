@@ -15,23 +15,25 @@ The thresholds are calibrated on the evaluation's tuning split (devtools/evaluat
 
 The matrix is float16 (384 numbers an idea: 77 MB at 100,000 ideas), multiplied as it is by the
 SIMD kernels of `simsimd` (numpy has none for float16 and would convert it first, which took
-twenty times longer), and is brought up to date
-at each lookup by one aggregate query (the count and the newest vector's time): new or changed
-vectors are read incrementally, and a count that still differs (ideas deleted, a database
-rolled back) reads everything again. A hit is checked against the database (its vector's time)
-before it is used, so a stale row never stands for another idea.
+twenty times longer). It is brought up to date at each lookup by the newest vector's time (one
+row of an index): new or changed vectors are read incrementally. Vectors that left (ideas
+deleted, a database rolled back) are found by counting, which reads every row and so is done at
+most every `MEANING_RECOUNT_SECONDS` (30 by default; 0 counts at each lookup), and at once after
+a lookup met one; a count that differs reads everything again. A hit is checked against the
+database (its vector's time) before it is used, so a stale row never stands for another idea.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import simsimd
-from django.db.models import Count, Max
+from django.conf import settings
 
 from common import embeddings
 
@@ -99,8 +101,9 @@ class _Index:
         self.counts = np.zeros(len(LANGUAGES), dtype=np.int64)
         self.size = 0
         self.position: dict[int, int] = {}
-        self.fingerprint: tuple | None = None
-        self.seen = None
+        self.seen = None  # the newest vector's time read
+        self.counted_at = float("-inf")  # when the rows were last counted (time.monotonic)
+        self.stale = False  # a lookup met a row that has left the database
         self.centres = None
 
     def _grow(self, needed: int):
@@ -143,23 +146,26 @@ class _Index:
     def refresh(self) -> None:
         version = embeddings.model_version()
         current = IdeaEmbedding.objects.filter(model_version=version)
-        counted = current.aggregate(n=Count("idea_id"), newest=Max("computed_at"))
-        fingerprint = (counted["n"], counted["newest"])
+        newest = current.order_by("-computed_at").values_list("computed_at", flat=True).first()
+        every = getattr(settings, "MEANING_RECOUNT_SECONDS", 30)
+        recount = self.stale or time.monotonic() - self.counted_at >= every
+        count = current.count() if recount else None
         with self.lock:
             if version != self.version:
                 self._clear()
                 self.version = version
-            if fingerprint == self.fingerprint:
-                return
             columns = ("idea_id", "vector", "language", "computed_at")
-            newer = current if self.seen is None else current.filter(computed_at__gte=self.seen)
-            self._read(newer.values_list(*columns))
-            if self.size != fingerprint[0]:
-                logger.info("meaning: reading every vector again (%s held)", self.size)
-                self._clear()
-                self.version = version
-                self._read(current.values_list(*columns))
-            self.fingerprint = fingerprint
+            if newest is not None and (self.seen is None or newest > self.seen):
+                newer = current if self.seen is None else current.filter(computed_at__gte=self.seen)
+                self._read(newer.values_list(*columns))
+            if count is not None:
+                if count != self.size:
+                    logger.info("meaning: reading every vector again (%s held)", self.size)
+                    self._clear()
+                    self.version = version
+                    self._read(current.values_list(*columns))
+                self.counted_at = time.monotonic()
+                self.stale = False
 
     def _centres(self, reference: _Reference):
         """Each language's centre (its stored vectors and its reference texts), the centre of
@@ -310,4 +316,6 @@ def rank(query: np.ndarray, *, count: int = 200, among: list[int] | None = None)
         for i in best
         if int(ids[i]) in stored and abs(stored[int(ids[i])] - stamps[i]) < 1e-3
     ]
+    if len(hits) < len(best):  # rows that have left or changed: count them at the next lookup
+        _index.stale = True
     return Ranking(hits, background)

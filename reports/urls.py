@@ -9,6 +9,11 @@ urlpatterns = [
     path("reports/compare/", views.compare, name="compare"),
     path("reports/themes/", views.themes, name="themes"),
     path("reports/<slug:slug>/", views.district_report, name="district"),
+    path(
+        "reports/<slug:slug>/pilots/<int:idea_id>/similar/",
+        views.district_pilot_similar,
+        name="district_pilot_similar",
+    ),
     path("reports/<slug:slug>/export.csv", views.district_export_csv, name="district_csv"),
     path("reports/<slug:slug>/report.pdf", views.district_pdf, name="district_pdf"),
     path("reports/<slug:slug>/export/", views.district_export_start, name="district_export"),

@@ -164,6 +164,35 @@ def district_report(request, slug: str):
     return render(request, "reports/district.html", context)
 
 
+SIMILAR_ELSEWHERE = 5
+
+
+@role_required(roles.can_view_reports)
+def district_pilot_similar(request, slug: str, idea_id: int):
+    """The pilots most like one of the district's pilots, in any district, with their lessons:
+    whether others tried the same, and what they learned (the same lookup as the idea mill's)."""
+    from grants.views.base import with_reader_links
+
+    district = get_object_or_404(District, slug=slug)
+    pilot = get_object_or_404(selectors.district_pilots(district=district), pk=idea_id)
+    question = grant_selectors.question_for(
+        text=f"{pilot.title} {pilot.need} {pilot.plan}", idea_id=pilot.pk
+    )
+    similar = grant_selectors.similar_pilots(
+        question=question, exclude_idea_id=pilot.pk, limit=SIMILAR_ELSEWHERE
+    )
+    return render(
+        request,
+        "reports/similar.html",
+        {
+            "district": district,
+            "pilot": pilot,
+            "similar": with_reader_links(request.user, similar),
+            "ranking": grant_selectors.ranking_method(),
+        },
+    )
+
+
 @role_required(roles.can_view_reports)
 def district_pdf(request, slug: str):
     """The district report as a PDF to bring to the committee meeting, in the reader's language."""

@@ -23,3 +23,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Report figures computed live on every page, so a test sees what it has just changed; the
 # tests of stored figures switch this on.
 REPORT_FIGURES_MAX_AGE = 0
+# Similar pilots count the stored vectors at every lookup, so that a test sees exactly the
+# vectors of its own database (production counts every 30 seconds: grants/meaning.py).
+MEANING_RECOUNT_SECONDS = 0

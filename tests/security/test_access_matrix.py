@@ -238,6 +238,7 @@ EXPECTED = {
     "reports:district": Page(role_page(READERS), kwargs="district"),
     "reports:district_csv": Page(role_page(READERS), kwargs="district"),
     "reports:district_pdf": Page(role_page(READERS), kwargs="district"),
+    "reports:district_pilot_similar": Page(role_page(READERS), kwargs="district_pilot"),
     "reports:district_export": Page(
         role_page(READERS, status=404), kwargs="district", post={}, may_post=READERS
     ),
@@ -380,6 +381,7 @@ def world(db, settings, tmp_path):
         "invitation": {"token": invitation.token},
         "export": {"export_id": export.pk},
         "district": {"slug": x.slug},
+        "district_pilot": {"slug": x.slug, "idea_id": closed.pk},
         "organisation": {"actor_id": organisation.pk},
     }
     lesson = closed.closing_report.lessons.first()
