@@ -378,6 +378,9 @@ class Theme(models.Model):
     name = models.CharField(_("name in Finnish"), max_length=100, unique=True)
     name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    # What lessons belong here, in a sentence: it helps the agents agree, and the proposals read
+    # it (a lesson is proposed the theme whose lessons and description are closest in meaning).
+    description = models.CharField(_("what it covers"), max_length=300, blank=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:

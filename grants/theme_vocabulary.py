@@ -80,3 +80,12 @@ THEME_NAMES = [
         "Luonto, kierrätys ja ympäristön hoito.",
     ),
 ]
+
+
+def description_of(name: str) -> str:
+    """The sentence of the vocabulary's entry of this name (in any of its languages), or ""."""
+    wanted = name.strip().casefold()
+    for entry in THEME_NAMES:
+        if wanted in (entry[0].casefold(), entry[1].casefold(), entry[2].casefold()):
+            return entry[3]
+    return ""

@@ -74,6 +74,10 @@ def _names(request) -> dict:
     return {field: posted_text(request, field, 100) for field in ("name", "name_sv", "name_en")}
 
 
+def _names_described(request) -> dict:
+    return {**_names(request), "description": posted_text(request, "description", 300)}
+
+
 def _theme_action(request, action: str) -> str:
     from grants import services
 
@@ -96,14 +100,14 @@ def _theme_action(request, action: str) -> str:
         )
         return _("The lesson is tagged.")
     if action == "create":
-        services.theme_create(by=by, **_names(request))
+        services.theme_create(by=by, **_names_described(request))
         return _("The theme is created.")
     if action == "refresh":
         services.theme_proposals_refresh()
         return _("The proposals are made again.")
     theme = _posted_id(request, "theme_id", selectors.theme_by_id)
     if action == "rename":
-        services.theme_rename(theme=theme, by=by, **_names(request))
+        services.theme_rename(theme=theme, by=by, **_names_described(request))
         return _("The theme is renamed.")
     if action == "merge":
         into = _posted_id(request, "into", selectors.theme_by_id)

@@ -1,5 +1,6 @@
 """The evaluation of theme placement: the lessons of themes.json tagged in the tuning split are
-the themes' examples; each lesson of the test split is placed by the same functions the
+the themes' examples, and each theme has its name and a sentence of what it covers (as an agent
+writes them in the app); each lesson of the test split is placed by the same functions the
 proposals use (grants.services.themes), and compared with its gold theme. Also by words (the
 stems of grants/similarity.py shared with each theme's examples), the ranking it replaces."""
 
@@ -29,7 +30,15 @@ def evaluate() -> dict:
         number: space[[i for i in tune if lessons[i]["theme"] == key]]
         for number, key in enumerate(keys)
     }
-    placed = themes.place(space[test], [languages[i] for i in test], exemplars)
+    anchors = dict(
+        enumerate(
+            themes.anchors_of(
+                [themes.anchor_text(t["names"]["fi"], t["description"]) for t in data["themes"]],
+                vectors,
+            )
+        )
+    )
+    placed = themes.place(space[test], [languages[i] for i in test], exemplars, anchors)
     proposed = [
         keys[number] if score >= themes.THEME_MIN_SCORE else None for number, score in placed
     ]

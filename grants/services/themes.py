@@ -1,11 +1,15 @@
 """Themes of the lessons: proposals by meaning, and the agents' and managers' work on themes.
 
-Proposals (made by Celery, and when an agent asks): each untagged lesson's vector, with its
-language's centre taken away, is compared with each theme's centre (its lessons' and its names'
-vectors); a close theme is proposed. Lessons close to no theme are grouped by the noun phrase of
-grants/theme_vocabulary.py closest to each in meaning (lessons compared with each other directly
-group poorly with this model), and a group of two or more is proposed as a new theme under that
-name, in Finnish, Swedish and English. Every change to a theme writes an audit row."""
+Proposals (made by Celery, and when an agent asks): each lesson's vector, with its language's
+centre taken away (so lessons compare by topic across languages), is placed at the theme whose
+evidence is closest, `place`: the theme's tagged lessons, its name and description (embedded as
+a question), and the untagged lessons that the previous round placed there (a few rounds of
+expectation-maximisation over every lesson at hand, so a theme with few tagged lessons borrows
+from the untagged ones that resemble them). A theme close enough is proposed. Lessons close to
+no theme are grouped by the noun phrase of grants/theme_vocabulary.py closest to each in meaning
+(lessons compared with each other directly group poorly with this model), and a group of two or
+more is proposed as a new theme under that name, in Finnish, Swedish and English. Every change
+to a theme writes an audit row."""
 
 from __future__ import annotations
 
@@ -23,13 +27,25 @@ from common import embeddings
 
 from ..models import Lesson, LessonEmbedding, Theme, ThemeProposal
 from ..similarity import language_of
-from ..theme_vocabulary import THEME_NAMES
+from ..theme_vocabulary import THEME_NAMES, description_of
 
-# Calibrated on the evaluation's tuning lessons (devtools/evaluation/themes.json).
-THEME_MIN_SCORE = 0.15
+# Calibrated on the evaluation's tuning lessons (devtools/evaluation/themes.json): a lesson is
+# close enough to a theme (closeness ≥ THEME_MIN_SCORE = 1) when its cosine with the theme's tagged
+# lessons' centre reaches CENTRE_CLOSE, or with its name and description DESCRIPTION_CLOSE; each
+# keeps nine in ten of the right placements (leaving one lesson out; by descriptions alone).
+CENTRE_CLOSE = 0.1
+DESCRIPTION_CLOSE = 0.045
+THEME_MIN_SCORE = 1.0
 VOCABULARY_MIN_SCORE = 0.1
 PROPOSAL_LIMIT = 2000
 EXEMPLARS_PER_THEME = 200
+# How much the name and description count beside the lessons (scores in standard deviations),
+# how much the untagged lessons placed in a theme count beside its tagged ones, how sharply
+# they are placed between rounds, and how many rounds.
+ANCHOR_WEIGHT = 0.5
+UNTAGGED_WEIGHT = 1.0
+TEMPERATURE = 0.4
+ROUNDS = 10
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -53,19 +69,74 @@ def _centred(vectors: np.ndarray, languages: list[str]) -> np.ndarray:
     return _unit(out)
 
 
+def anchor_text(name: str, description: str = "") -> str:
+    """What a theme is embedded as, beside its lessons: its name and what it covers."""
+    return f"{name}: {description}" if description else name
+
+
+def anchors_of(texts: list[str], raw: np.ndarray) -> np.ndarray:
+    """The themes' texts as questions, in the lessons' centred space: the centre of the lessons
+    `raw` (and the reference texts) and the model's shift of a question taken away."""
+    from ..meaning import _reference
+
+    reference = _reference.load()
+    total = len(raw) + len(reference.passages)
+    centre = (raw.sum(axis=0) + reference.passages.sum(axis=0)) / total
+    return _unit(embeddings.embed_queries(texts) - (centre + reference.query_shift))
+
+
+def _standardised(scores: np.ndarray) -> np.ndarray:
+    """Each theme's scores in standard deviations from their mean over the lessons, so that
+    themes of different spreads compare; as they are where there are too few lessons."""
+    if len(scores) < 3:
+        return scores
+    return (scores - scores.mean(axis=0)) / (scores.std(axis=0) + 1e-6)
+
+
 def place(
-    lessons: np.ndarray, languages: list[str], exemplars: dict[int, np.ndarray]
+    lessons: np.ndarray,
+    languages: list[str],
+    exemplars: dict[int, np.ndarray],
+    anchors: dict[int, np.ndarray] | None = None,
 ) -> list[tuple[int | None, float]]:
-    """For each lesson vector, the closest theme (by the centre of its exemplars' centred
-    vectors) and the cosine, or None where no theme has exemplars. `exemplars` maps a theme id
-    to rows of the same centred space (see `theme_proposals_refresh`)."""
-    if not exemplars or not len(lessons):
+    """For each lesson vector (rows of the centred space), the closest theme and how close it
+    is (1 and more: close enough to propose), or None where there is no theme. `exemplars` maps
+    a theme id to its tagged lessons' rows in the same space, `anchors` to its name and
+    description's row (`anchors_of`); a theme may have either or both."""
+    anchors = anchors or {}
+    ids = sorted(set(exemplars) | set(anchors))
+    if not ids or not len(lessons):
         return [(None, 0.0)] * len(lessons)
-    ids = list(exemplars)
-    centres = _unit(np.stack([exemplars[theme_id].mean(axis=0) for theme_id in ids]))
-    scores = lessons @ centres.T
-    best = scores.argmax(axis=1)
-    return [(ids[i], float(scores[row, i])) for row, i in enumerate(best)]
+    dimensions = lessons.shape[1]
+    tagged = [exemplars.get(theme_id, np.empty((0, dimensions))) for theme_id in ids]
+    labels = np.concatenate([np.full(len(rows), k) for k, rows in enumerate(tagged)]).astype(int)
+    tagged = np.concatenate(tagged) if len(labels) else np.empty((0, dimensions))
+    space = np.concatenate([lessons, tagged])
+    known = np.zeros((len(tagged), len(ids)))
+    known[np.arange(len(tagged)), labels] = 1
+    prior = np.zeros((len(space), len(ids)))
+    if anchors:
+        anchor_rows = np.stack([anchors.get(theme_id, np.zeros(dimensions)) for theme_id in ids])
+        prior = _standardised(space @ anchor_rows.T) * (np.abs(anchor_rows).sum(axis=1) > 0)
+    placed = np.zeros((len(lessons), len(ids)))
+    for _round in range(ROUNDS + 1):
+        sums = known.T @ tagged + UNTAGGED_WEIGHT * (placed.T @ lessons)
+        scores = _standardised(space @ _unit(sums).T) + ANCHOR_WEIGHT * prior
+        sharp = scores[: len(lessons)] / TEMPERATURE
+        sharp = np.exp(sharp - sharp.max(axis=1, keepdims=True))
+        placed = sharp / sharp.sum(axis=1, keepdims=True)
+    best = scores[: len(lessons)].argmax(axis=1)
+    # How close each lesson is to its theme: by its cosine with the theme's tagged lessons'
+    # centre, or with its name and description where that is closer, each against its bar (not
+    # with the centre the untagged lessons moved: every lesson would seem close to where it was
+    # put).
+    rows = np.arange(len(lessons))
+    tagged_centres = _unit(known.T @ tagged)
+    cosines = np.maximum(
+        np.einsum("ij,ij->i", lessons, tagged_centres[best]) / CENTRE_CLOSE,
+        (lessons @ anchor_rows.T)[rows, best] / DESCRIPTION_CLOSE if anchors else -1.0,
+    )
+    return [(ids[k], float(cosines[row])) for row, k in enumerate(best)]
 
 
 def _vectors(rows) -> tuple[list[int], np.ndarray, list[str]]:
@@ -105,7 +176,19 @@ def theme_proposals_refresh(*, limit: int = PROPOSAL_LIMIT) -> int:
     exemplars: dict[int, list] = {}
     for (theme_id, *_rest), row in zip(tagged_rows, exemplar_space, strict=True):
         exemplars.setdefault(theme_id, []).append(row)
-    placed = place(lessons_space, languages, {k: np.stack(v) for k, v in exemplars.items()})
+    raw = np.concatenate([vectors, tagged_vectors]) if len(tagged_vectors) else vectors
+    anchors = dict(
+        zip(
+            [theme.pk for theme in themes],
+            anchors_of([anchor_text(t.name, t.description) for t in themes], raw)
+            if themes and len(raw)
+            else [],
+            strict=False,
+        )
+    )
+    placed = place(
+        lessons_space, languages, {k: np.stack(v) for k, v in exemplars.items()}, anchors
+    )
     ThemeProposal.objects.filter(lesson_id__in=ids).delete()
     ThemeProposal.objects.filter(lesson__themes__isnull=False).delete()
     proposals, unplaced = [], []
@@ -160,18 +243,22 @@ def _require_curator(user: User) -> None:
         raise PermissionDenied
 
 
-def _names(name: str, name_sv: str, name_en: str) -> dict:
+def _names(name: str, name_sv: str, name_en: str, description: str | None = None) -> dict:
     names = {"name": name.strip()[:100], "name_sv": name_sv.strip()[:100]}
     names["name_en"] = name_en.strip()[:100]
     if not names["name"]:
         raise ValidationError({"name": _("Give the theme a name in Finnish.")})
+    if description is not None:
+        names["description"] = description.strip()[:300]
     return names
 
 
 @transaction.atomic
-def theme_create(*, by: User, name: str, name_sv: str = "", name_en: str = "") -> Theme:
+def theme_create(
+    *, by: User, name: str, name_sv: str = "", name_en: str = "", description: str = ""
+) -> Theme:
     _require_curator(by)
-    names = _names(name, name_sv, name_en)
+    names = _names(name, name_sv, name_en, description)
     if Theme.objects.filter(name__iexact=names["name"]).exists():
         raise ValidationError({"name": _("A theme of this name exists already.")})
     theme = Theme.objects.create(**names)
@@ -181,10 +268,17 @@ def theme_create(*, by: User, name: str, name_sv: str = "", name_en: str = "") -
 
 @transaction.atomic
 def theme_rename(
-    *, theme: Theme, by: User, name: str, name_sv: str = "", name_en: str = ""
+    *,
+    theme: Theme,
+    by: User,
+    name: str,
+    name_sv: str = "",
+    name_en: str = "",
+    description: str | None = None,
 ) -> Theme:
+    """New names (and, when given, a new description) for a theme."""
     _require_curator(by)
-    names = _names(name, name_sv, name_en)
+    names = _names(name, name_sv, name_en, description)
     if Theme.objects.filter(name__iexact=names["name"]).exclude(pk=theme.pk).exists():
         raise ValidationError({"name": _("A theme of this name exists already.")})
     for field, value in names.items():
@@ -244,6 +338,7 @@ def proposal_group_accept(
         raise ValidationError(_("This group has no proposals any more."))
     first = proposals[0]
     names = _names(name or first.name, name_sv or first.name_sv, name_en or first.name_en)
+    names["description"] = description_of(names["name"])
     theme = Theme.objects.filter(name__iexact=names["name"]).first()
     if theme is None:
         theme = Theme.objects.create(**names)
@@ -256,7 +351,7 @@ def proposal_group_accept(
 
 
 def _theme_of_group(proposal: ThemeProposal, *, by: User) -> Theme:
-    names = _names(proposal.name, proposal.name_sv, proposal.name_en)
+    names = _names(proposal.name, proposal.name_sv, proposal.name_en, description_of(proposal.name))
     theme = Theme.objects.filter(name__iexact=names["name"]).first()
     if theme is None:
         theme = Theme.objects.create(**names)

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from devtools.evaluation import themes as theme_evaluation
 from grants import services
 from grants.models import Lesson, Theme, ThemeProposal
-from grants.theme_vocabulary import THEME_NAMES
+from grants.theme_vocabulary import THEME_NAMES, description_of
 from tests import factories
 
 
@@ -130,3 +130,48 @@ def test_placement_by_meaning_beats_placement_by_words():
     figures = theme_evaluation.evaluate()
     assert figures["lessons"] >= 60
     assert figures["accuracy_closest"] > figures["accuracy_words"] + 0.2
+    # Where the placement stands (0.65 on the last run; the target of 0.7 is not reached with
+    # this model, docs/learning.md): a change that loses ground fails here.
+    assert figures["accuracy"] >= 0.6
+
+
+def test_a_theme_with_no_tagged_lesson_is_found_by_its_description(make_idea, resident, agent):
+    weather = services.theme_create(
+        by=agent, name="Sää", description="Sade, kylmyys, lumi ja helle ulkotapahtumissa."
+    )
+    services.theme_create(
+        by=agent, name="Luvat", description="Luvat, ilmoitukset, säännöt ja byrokratia."
+    )
+    (rainy,) = lessons(make_idea, resident, "När det regnade kom ingen till parken.")
+    (permit,) = lessons(
+        make_idea, resident, "Ilmoitus elintarvikkeiden myynnistä piti tehdä kuukautta ennen."
+    )
+    services.theme_proposals_refresh()
+    assert ThemeProposal.objects.get(lesson=rainy).theme == weather
+    assert ThemeProposal.objects.get(lesson=permit).theme.name == "Luvat"
+
+
+def test_a_description_is_written_and_changed_on_the_page_and_a_group_gets_one(
+    client, agent, make_idea, resident
+):
+    client.force_login(agent)
+    url = reverse("reports:themes")
+    client.post(url, {"action": "create", "name": "Sää", "description": "Sade ja helle."})
+    theme = Theme.objects.get(name="Sää")
+    assert theme.description == "Sade ja helle."
+    assert "Sade ja helle." in client.get(url).content.decode()
+    client.post(
+        url,
+        {"action": "rename", "theme_id": theme.pk, "name": "Sää", "description": "Sade, lumi."},
+    )
+    theme.refresh_from_db()
+    assert theme.description == "Sade, lumi."
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.THEME_CHANGED, details__description="Sade, lumi."
+    ).exists()
+    # A theme made of a proposed group takes the vocabulary's sentence of its name.
+    made = services.proposal_group_accept
+    ThemeProposal.objects.create(
+        lesson=lessons(make_idea, resident, "Tila oli liian pieni.")[0], group=7, name="Tilat"
+    )
+    assert made(group=7, by=agent).description == description_of("Tilat") != ""
