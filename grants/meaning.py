@@ -16,11 +16,13 @@ The thresholds are calibrated on the evaluation's tuning split (devtools/evaluat
 The matrix is float16 (384 numbers an idea: 77 MB at 100,000 ideas), multiplied as it is by the
 SIMD kernels of `simsimd` (numpy has none for float16 and would convert it first, which took
 twenty times longer). It is brought up to date at each lookup by the newest vector's time (one
-row of an index): new or changed vectors are read incrementally. Vectors that left (ideas
+row of an index, at most once in `MEANING_REFRESH_SECONDS`, 1 by default): new or changed
+vectors are read incrementally. Vectors that left (ideas
 deleted, a database rolled back) are found by counting, which reads every row and so is done at
 most every `MEANING_RECOUNT_SECONDS` (30 by default; 0 counts at each lookup), and at once after
 a lookup met one; a count that differs reads everything again. A hit is checked against the
-database (its vector's time) before it is used, so a stale row never stands for another idea.
+database (its vector's time, `is_current`) where its idea is loaded, so a stale row never stands
+for another idea.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ FOLLOWERS_BY = 0.01
 class Hit:
     idea_id: int
     score: float
+    stamp: float  # the time of the vector it was ranked by (see `is_current`)
 
 
 class _Reference:
@@ -103,6 +106,7 @@ class _Index:
         self.position: dict[int, int] = {}
         self.seen = None  # the newest vector's time read
         self.counted_at = float("-inf")  # when the rows were last counted (time.monotonic)
+        self.refreshed_at = float("-inf")  # when new vectors were last looked for
         self.stale = False  # a lookup met a row that has left the database
         self.centres = None
 
@@ -144,11 +148,14 @@ class _Index:
         self.centres = None
 
     def refresh(self) -> None:
+        every = getattr(settings, "MEANING_REFRESH_SECONDS", 1)
+        if not self.stale and time.monotonic() - self.refreshed_at < every:
+            return  # looked a moment ago (the idea mill's second lookup, a busy process)
         version = embeddings.model_version()
         current = IdeaEmbedding.objects.filter(model_version=version)
         newest = current.order_by("-computed_at").values_list("computed_at", flat=True).first()
-        every = getattr(settings, "MEANING_RECOUNT_SECONDS", 30)
-        recount = self.stale or time.monotonic() - self.counted_at >= every
+        recount_every = getattr(settings, "MEANING_RECOUNT_SECONDS", 30)
+        recount = self.stale or time.monotonic() - self.counted_at >= recount_every
         count = current.count() if recount else None
         with self.lock:
             if version != self.version:
@@ -166,6 +173,7 @@ class _Index:
                     self._read(current.values_list(*columns))
                 self.counted_at = time.monotonic()
                 self.stale = False
+            self.refreshed_at = time.monotonic()
 
     def _centres(self, reference: _Reference):
         """Each language's centre (its stored vectors and its reference texts), the centre of
@@ -295,8 +303,8 @@ def stored_question(idea_id: int) -> np.ndarray | None:
 
 def rank(query: np.ndarray, *, count: int = 200, among: list[int] | None = None) -> Ranking:
     """Ideas (all, or only those `among`) by the meaning of their title, need and plan, closest
-    first; checked against the stored vectors, so each hit is the idea it names. `query` is a
-    question's vector (`query_vector`, `stored_question`)."""
+    first, to be checked with `is_current` where they are loaded. `query` is a question's vector
+    (`query_vector`, `stored_question`)."""
     reference = _reference.load()
     _index.refresh()
     scores, ids, stamps, background = _index.scores(query, reference, among)
@@ -305,17 +313,14 @@ def rank(query: np.ndarray, *, count: int = 200, among: list[int] | None = None)
     count = min(count, len(scores))
     best = np.argpartition(-scores, count - 1)[:count]
     best = best[np.argsort(-scores[best], kind="stable")]
-    stored = {
-        idea_id: stamp.timestamp()
-        for idea_id, stamp in IdeaEmbedding.objects.filter(
-            idea_id__in=[int(ids[i]) for i in best]
-        ).values_list("idea_id", "computed_at")
-    }
-    hits = [
-        Hit(int(ids[i]), float(scores[i]))
-        for i in best
-        if int(ids[i]) in stored and abs(stored[int(ids[i])] - stamps[i]) < 1e-3
-    ]
-    if len(hits) < len(best):  # rows that have left or changed: count them at the next lookup
-        _index.stale = True
+    hits = [Hit(int(ids[i]), float(scores[i]), float(stamps[i])) for i in best]
     return Ranking(hits, background)
+
+
+def is_current(hit: Hit, computed_at) -> bool:
+    """Whether a hit was ranked by the vector the database holds for its idea (`computed_at`,
+    None if it has none); when not, the rows are counted again at the next lookup."""
+    if computed_at is not None and abs(computed_at.timestamp() - hit.stamp) < 1e-3:
+        return True
+    _index.stale = True
+    return False

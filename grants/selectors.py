@@ -288,12 +288,23 @@ def _term_scores(
     return ranked, sum(weights.values())
 
 
-def _pilots_in_order(ids: list[int], *, statuses, scores: dict[int, float], limit: int, **where):
+def _pilots_in_order(
+    ids: list[int], *, statuses, scores: dict[int, float], limit: int, hits=None, **where
+):
     """The first `limit` of the ranked ids that qualify, loaded with their report and lessons:
-    the candidates are filtered by their ids alone, and only those kept are loaded whole."""
-    allowed = set(
-        Idea.objects.filter(pk__in=ids, status__in=statuses, **where).values_list("pk", flat=True)
-    )
+    the candidates are filtered by their ids alone (and, for `hits` by meaning, by the vector
+    they were ranked by still being the idea's), and only those kept are loaded whole."""
+    from . import meaning
+
+    qualifying = Idea.objects.filter(pk__in=ids, status__in=statuses, **where)
+    if hits is None:
+        allowed = set(qualifying.values_list("pk", flat=True))
+    else:
+        allowed = {
+            pk
+            for pk, computed_at in qualifying.values_list("pk", "embedding__computed_at")
+            if meaning.is_current(hits[pk], computed_at)
+        }
     kept = [idea_id for idea_id in ids if idea_id in allowed][:limit]
     found = (
         Idea.objects.filter(pk__in=kept)
@@ -311,7 +322,7 @@ def _pilots_in_order(ids: list[int], *, statuses, scores: dict[int, float], limi
 # plus a little for rare words shared with the text (the same names and terms in the same
 # language). Calibrated on the evaluation's tuning split (devtools/evaluation, docs/learning.md).
 LEXICAL_WEIGHT = 0.03
-SEMANTIC_CANDIDATES = 200
+SEMANTIC_CANDIDATES = 60
 
 # The ideas of a round that the mill compares with the idea at hand.
 ROUND_IDEA_STATUSES = (
@@ -422,7 +433,12 @@ def similar_pilots(
                 scores[idea_id] += LEXICAL_WEIGHT * min(1.0, score / total)
     ordered = sorted(scores, key=lambda idea_id: -scores[idea_id])
     candidates = _pilots_in_order(
-        ordered, statuses=statuses, scores=scores, limit=BACKGROUND_POOL, **where
+        ordered,
+        statuses=statuses,
+        scores=scores,
+        limit=BACKGROUND_POOL,
+        hits={hit.idea_id: hit for hit in ranking.hits},
+        **where,
     )
     shown = ranking.shown([pilot.similarity for pilot in candidates])
     return candidates[: min(limit, shown)]

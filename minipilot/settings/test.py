@@ -26,3 +26,4 @@ REPORT_FIGURES_MAX_AGE = 0
 # Similar pilots count the stored vectors at every lookup, so that a test sees exactly the
 # vectors of its own database (production counts every 30 seconds: grants/meaning.py).
 MEANING_RECOUNT_SECONDS = 0
+MEANING_REFRESH_SECONDS = 0
