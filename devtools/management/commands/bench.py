@@ -23,7 +23,10 @@ FLOOR_RATIO_TARGET = 5.0
 REPORT_TARGET_MS = 300.0
 SWEEP_TARGET_MS = 5000.0
 MEMORY_TARGET_MB = 100.0
-FLOOR_PAGES = {"agent queue", "agent queue, filtered", "agent's idea page"}
+FLOOR_PAGES = {"agent queue", "agent queue, filtered", "agent's idea page", "agent's idea mill"}
+# Pages whose query count depends on what is found (shared rare words, pilots with lessons,
+# partners), not on the data's size.
+FOUND_DEPENDENT_PAGES = {"agent's idea mill", "similar pilots while typing (POST)"}
 REPORT_PAGES = {"district report", "comparison"}
 
 
@@ -188,7 +191,9 @@ class Command(BaseCommand):
         failures = 0
         for before, after in zip(small["pages"], large["pages"], strict=True):
             size_ratio = after["p95_ms"] / before["p95_ms"]
-            checks = [size_ratio <= SIZE_RATIO_TARGET, after["queries"] == before["queries"]]
+            checks = [size_ratio <= SIZE_RATIO_TARGET]
+            if after["name"] not in FOUND_DEPENDENT_PAGES:
+                checks.append(after["queries"] == before["queries"])
             if after["name"] in FLOOR_PAGES:
                 checks.append(after["ratio"] <= FLOOR_RATIO_TARGET)
             if after["name"] in REPORT_PAGES:
