@@ -10,10 +10,16 @@ DECIDE_IDEAS = "grants.decide_idea"
 VIEW_AGENT_DASHBOARD = "grants.view_agent_dashboard"
 VIEW_DISTRICT_REPORTS = "actors.view_district_report"
 VIEW_AUDIT_LOG = "audit.view_audit_log"
+RECORD_CITY_DECISIONS = "grants.record_city_decision"
 
 ROLE_PERMISSIONS = {
     AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
-    MANAGER_GROUP: [VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS, VIEW_AUDIT_LOG],
+    MANAGER_GROUP: [
+        VIEW_AGENT_DASHBOARD,
+        VIEW_DISTRICT_REPORTS,
+        VIEW_AUDIT_LOG,
+        RECORD_CITY_DECISIONS,
+    ],
 }
 
 
@@ -42,6 +48,11 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_reports(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_DISTRICT_REPORTS)
+
+
+def can_record_city_decisions(user) -> bool:
+    """City managers record what the city decided about a pilot after its closing report."""
+    return user.is_authenticated and user.has_perm(RECORD_CITY_DECISIONS)
 
 
 def can_curate_themes(user) -> bool:

@@ -18,6 +18,7 @@ class AuditEvent(models.Model):
         PILOT_CLOSED = "pilot_closed", _("Closing report accepted and the pilot closed")
         THEME_CHANGED = "theme_changed", _("Theme created, renamed, merged or retired")
         LESSON_TAGGED = "lesson_tagged", _("Lesson put under a theme")
+        CITY_DECIDED = "city_decided", _("City's decision on a pilot recorded")
         IDEA_DISCARDED = "idea_discarded", _("Held idea discarded as spam")
         IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")

@@ -743,6 +743,7 @@ class Notification(models.Model):
         REPORT_ACCEPTED = "report_accepted", _("Your closing report was accepted")
         AGENT_DIGEST = "agent_digest", _("Ideas waiting for a decision")
         DRAFT_RETENTION = "draft_retention", _("Your unsent draft will be deleted")
+        DECISION_FOLLOW_UP = "decision_follow_up", _("Time to look again at a decision")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -789,3 +790,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class CityDecision(models.Model):
+    """What the city decided about a pilot after its closing report: whether the activity is
+    needed in future and in what form, who owns it, what it costs and when to look again. One
+    per pilot, changed in place; every change is in the audit log."""
+
+    class Outcome(models.TextChoices):
+        PERMANENT = "permanent", _("Make it a permanent service")
+        ANOTHER_ROUND = "another_round", _("Continue it for another round")
+        SPREAD = "spread", _("Spread it to other districts")
+        MAKERS = "makers", _("Leave it to the makers or an association")
+        STOP = "stop", _("Stop it")
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.CASCADE, related_name="city_decision", verbose_name=_("pilot")
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_decisions",
+        verbose_name=_("responsible person"),
+    )
+    yearly_cost = models.DecimalField(
+        _("yearly cost estimate (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    funding_line = models.CharField(_("funding line"), max_length=200, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True, db_index=True)
+    spread_to = models.ManyToManyField(
+        District, blank=True, related_name="spread_pilots", verbose_name=_("spread to")
+    )
+    # The follow-up date the owner was last reminded of (the sweep reminds once per date).
+    reminded_for = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    decided_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("city's decision")
+        verbose_name_plural = _("city's decisions")
+        permissions = [("record_city_decision", _("Can record the city's decision on a pilot"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(yearly_cost__isnull=True) | models.Q(yearly_cost__gte=0),
+                name="city_decision_cost_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.get_outcome_display()}"

@@ -43,6 +43,7 @@ def district_report(*, district: District, round_: Round | None = None) -> dict:
         scope["idea__round"] = round_
     reports = ClosingReport.objects.filter(**scope)
     report["candidates"] = permanent_candidates(reports)
+    report["funnel"] = funnel(district=district, round_=round_)
     report["failures"] = failures(reports)
     report["lessons"] = lessons_of(
         Lesson.objects.filter(**{f"report__{name}": value for name, value in scope.items()})
@@ -90,7 +91,7 @@ def permanent_candidates(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingRe
     evidence and the cost on one line each, for budget planning."""
     return (
         reports.filter(continuation__in=PERMANENT_CANDIDATES)
-        .select_related("idea__grant", "idea__applicant")
+        .select_related("idea__grant", "idea__applicant", "idea__city_decision")
         .prefetch_related("lessons")
         .order_by("-usefulness", "-submitted_at")[:LIST_LIMIT]
     )
@@ -280,3 +281,41 @@ def theme_proposal_groups(limit: int = 30) -> list[dict]:
         group = groups.setdefault(row.group, {"number": row.group, "proposal": row, "lessons": []})
         group["lessons"].append(row.lesson)
     return sorted(groups.values(), key=lambda group: -len(group["lessons"]))[:limit]
+
+
+def decidable_pilots() -> QuerySet[Idea]:
+    """Pilots whose closing report is in: the city may record what becomes of them."""
+    from grants.workflow import PAST_STATUSES
+
+    return Idea.objects.filter(
+        status__in=PAST_STATUSES, closing_report__isnull=False
+    ).select_related("district", "closing_report", "city_decision__owner")
+
+
+def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str, str, int]]:
+    """From ideas to permanent services, in one query: (key, label, count) for each step."""
+    from django.utils.translation import gettext as _
+
+    from grants.models import CityDecision
+    from grants.workflow import Status
+
+    ideas = Idea.objects.filter(district=district).exclude(status=Status.DRAFT)
+    if round_ is not None:
+        ideas = ideas.filter(round=round_)
+    counts = ideas.aggregate(
+        ideas=Count("id"),
+        granted=Count("id", filter=Q(status__in=GRANTED_STATUSES)),
+        reported=Count("id", filter=Q(closing_report__isnull=False)),
+        candidates=Count("id", filter=Q(closing_report__continuation__in=PERMANENT_CANDIDATES)),
+        decided=Count("id", filter=Q(city_decision__isnull=False)),
+        permanent=Count("id", filter=Q(city_decision__outcome=CityDecision.Outcome.PERMANENT)),
+    )
+    labels = [
+        ("ideas", _("Ideas sent")),
+        ("granted", _("Granted")),
+        ("reported", _("Closing report in")),
+        ("candidates", _("Candidates to continue")),
+        ("decided", _("Decided by the city")),
+        ("permanent", _("Permanent services")),
+    ]
+    return [(key, label, counts[key]) for key, label in labels]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", views.report_index, name="index"),
     path("reports/compare/", views.compare, name="compare"),
     path("reports/themes/", views.themes, name="themes"),
+    path("reports/decisions/<int:idea_id>/", views.city_decision, name="decision"),
     path("reports/<slug:slug>/", views.district_report, name="district"),
     path(
         "reports/<slug:slug>/pilots/<int:idea_id>/similar/",

@@ -19,6 +19,7 @@ from grants import selectors as grant_selectors
 
 from . import selectors
 from .filters import ShowcaseFilter
+from .forms import CityDecisionForm
 from .services import exports
 from .themes import proposals as theme_proposals
 
@@ -149,6 +150,7 @@ def _district_context(request, slug: str) -> dict:
         "rounds": rounds,
         "round": round_,
         "report": selectors.district_report(district=district, round_=round_),
+        "can_decide": roles.can_record_city_decisions(request.user),
         "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
     }
 
@@ -166,6 +168,49 @@ def district_report(request, slug: str):
         {"pilots": page.object_list, "page": page, "query": query_without_page(request.GET)}
     )
     return render(request, "reports/district.html", context)
+
+
+@role_required(roles.can_record_city_decisions)
+def city_decision(request, idea_id: int):
+    """The city's decision on a reported or closed pilot: what becomes of it, who owns it, what it
+    costs and when to look again."""
+    from django.core.exceptions import ValidationError
+
+    from grants import services
+
+    pilot = get_object_or_404(selectors.decidable_pilots(), pk=idea_id)
+    current = getattr(pilot, "city_decision", None)
+    initial = {}
+    if current is not None:
+        initial = {
+            field: getattr(current, field)
+            for field in ("outcome", "reason", "unit", "owner", "yearly_cost", "funding_line")
+        }
+        initial["follow_up_on"] = current.follow_up_on
+        initial["spread_to"] = list(current.spread_to.all())
+    owners = services.decision_owners()
+    form = CityDecisionForm(
+        request.POST or None, initial=initial, owners=owners, district=pilot.district
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.city_decision_record(idea=pilot, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, _("The city's decision is recorded."))
+                return redirect("reports:district", slug=pilot.district.slug)
+        status = 400
+    return render(
+        request,
+        "reports/city_decision.html",
+        {"pilot": pilot, "form": form, "current": current},
+        status=status,
+    )
 
 
 SIMILAR_ELSEWHERE = 5

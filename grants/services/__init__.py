@@ -8,6 +8,11 @@ from .base import (
     BudgetExceeded,
     DuplicateSubmission,
 )
+from .city_decisions import (
+    city_decision_record,
+    decision_follow_ups,
+    decision_owners,
+)
 from .decisions import (
     actor_introduce,
     idea_answer,
@@ -68,6 +73,9 @@ __all__ = [
     "CLAIM_CODE_ALPHABET",
     "DuplicateSubmission",
     "actor_introduce",
+    "city_decision_record",
+    "decision_follow_ups",
+    "decision_owners",
     "advance_pilots_by_date",
     "attachment_add",
     "attachment_remove",

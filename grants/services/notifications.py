@@ -55,6 +55,7 @@ KINDS: dict[str, Kind] = {
     "report_accepted": Kind("report_accepted", "grants:idea", True),
     "agent_digest": Kind("agent_digest", None, False),
     "draft_retention": Kind("draft_retention", "grants:idea", True),
+    "decision_follow_up": Kind("decision_follow_up", "reports:decision", True),
 }
 
 

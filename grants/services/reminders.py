@@ -10,6 +10,7 @@ from .. import services
 from ..models import Idea, Notification, Round
 from ..selectors import agents_of, in_agent_scope, resident_agents
 from ..workflow import Status
+from .city_decisions import decision_follow_ups
 from .notifications import notify
 
 
@@ -32,6 +33,7 @@ def sweep(*, today: date) -> dict[str, int]:
     counts["ending_soon"] = _ending_soon(today=today, rounds=rounds)
     counts["reminders"] = _report_reminders(today=today, rounds=rounds)
     counts["escalated"] = _escalations(today=today, rounds=rounds)
+    counts["decision_follow_ups"] = decision_follow_ups(today=today)
     return counts
 
 

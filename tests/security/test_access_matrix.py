@@ -235,6 +235,10 @@ EXPECTED = {
     "reports:index": Page(role_page(READERS)),
     "reports:compare": Page(role_page(READERS)),
     "reports:themes": Page(role_page(READERS), post="theme", may_post=READERS),
+    # The city's decision on a pilot: managers only.
+    "reports:decision": Page(
+        role_page(("manager",)), kwargs="closed", post="decision", may_post=("manager",)
+    ),
     "reports:district": Page(role_page(READERS), kwargs="district"),
     "reports:district_csv": Page(role_page(READERS), kwargs="district"),
     "reports:district_pdf": Page(role_page(READERS), kwargs="district"),
@@ -388,6 +392,7 @@ def world(db, settings, tmp_path):
     special_posts = {
         "bulk": lambda: {"ideas": [submitted.pk]},
         "theme": lambda: {"lesson": lesson.pk, "new_theme": "Together"},
+        "decision": lambda: {"outcome": "stop", "reason": "The makers moved away."},
         "file": lambda: {"file": SimpleUploadedFile("more.pdf", b"%PDF-1.4 more")},
         "idea": lambda: form_data.idea_data(x, title="Changed", save_draft="1"),
         "report": lambda: form_data.report_data(),
