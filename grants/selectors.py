@@ -567,3 +567,14 @@ def district_slugs_in_scope(user) -> list[str] | None:
     if ids is None:
         return None
     return list(District.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+def decision_owners() -> QuerySet[User]:
+    """The people who may own the city's decision on a pilot: its staff (agents and managers)."""
+    return (
+        User.objects.filter(
+            is_active=True, groups__name__in=[roles.AGENT_GROUP, roles.MANAGER_GROUP]
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )

@@ -188,7 +188,7 @@ def city_decision(request, idea_id: int):
         }
         initial["follow_up_on"] = current.follow_up_on
         initial["spread_to"] = list(current.spread_to.all())
-    owners = services.decision_owners()
+    owners = grant_selectors.decision_owners()
     form = CityDecisionForm(
         request.POST or None, initial=initial, owners=owners, district=pilot.district
     )
@@ -198,9 +198,7 @@ def city_decision(request, idea_id: int):
             try:
                 services.city_decision_record(idea=pilot, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                form.add_error(None, error)  # each field's problem beside its field
             else:
                 messages.success(request, _("The city's decision is recorded."))
                 return redirect("reports:district", slug=pilot.district.slug)

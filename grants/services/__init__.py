@@ -11,7 +11,6 @@ from .base import (
 from .city_decisions import (
     city_decision_record,
     decision_follow_ups,
-    decision_owners,
 )
 from .decisions import (
     actor_introduce,
@@ -75,7 +74,6 @@ __all__ = [
     "actor_introduce",
     "city_decision_record",
     "decision_follow_ups",
-    "decision_owners",
     "advance_pilots_by_date",
     "attachment_add",
     "attachment_remove",

@@ -21,23 +21,13 @@ from audit.models import AuditEvent
 from audit.services import record as audit_record
 
 from ..models import CityDecision, Idea
+from ..selectors import decision_owners
 from ..workflow import PAST_STATUSES
 from .notifications import notify
 
 Outcome = CityDecision.Outcome
 # Outcomes that leave nothing for the city to own or pay.
 WITHOUT_OWNER = {Outcome.STOP, Outcome.MAKERS}
-
-
-def decision_owners():
-    """The people who may own a decision: the city's staff (agents and managers)."""
-    return (
-        User.objects.filter(
-            is_active=True, groups__name__in=[roles.AGENT_GROUP, roles.MANAGER_GROUP]
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 def _cost(value) -> Decimal | None:
