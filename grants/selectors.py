@@ -4,7 +4,19 @@ import math
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
-from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from actors import roles
@@ -253,24 +265,30 @@ def _term_frequencies(terms: set[str]) -> tuple[int, dict[str, int]]:
     return Idea.objects.filter(status__in=PAST_STATUSES).count(), frequency
 
 
-def _term_scores(
-    *, text: str, exclude_idea_id: int | None, count: int
-) -> tuple[list[tuple[int, float]], float]:
-    """Ideas sharing the most, and the rarest, terms with the text: (idea id, score) best first,
-    and the weight of all the text's terms (a score's ceiling).
-
-    Only the text's rarest terms are looked up, each in at most MAX_POSTINGS pilots, and the
-    database scores and ranks the ideas: the work is bounded, not grown with the pilots.
-    """
+def _term_weights(text: str) -> dict[str, float]:
+    """The text's rarest terms and their weights (rarer weighs more); none when fewer than
+    MIN_MATCHED_TERMS are rare enough to tell ideas apart."""
     terms = terms_of(text)
     if not terms:
-        return [], 0.0
+        return {}
     pilot_count, frequency = _term_frequencies(terms)
     ceiling = min(MAX_POSTINGS, max(5, pilot_count * COMMON_TERM_SHARE))
     rare = sorted((n, term) for term, n in frequency.items() if 0 < n <= ceiling)[:MAX_TERMS]
     weights = {term: math.log(1 + pilot_count / n) for n, term in rare}
-    if len(weights) < MIN_MATCHED_TERMS:
-        return [], 0.0
+    return weights if len(weights) >= MIN_MATCHED_TERMS else {}
+
+
+def _term_scores(
+    *, weights: dict[str, float], exclude_idea_id: int | None, count: int
+) -> list[tuple[int, float]]:
+    """Ideas sharing the most, and the rarest, of the weighted terms: (idea id, score) best
+    first.
+
+    Only the text's rarest terms are looked up, each in at most MAX_POSTINGS pilots, and the
+    database scores and ranks the ideas: the work is bounded, not grown with the pilots.
+    """
+    if not weights:
+        return []
     matches = IdeaTerm.objects.filter(term__in=weights)
     if exclude_idea_id is not None:
         matches = matches.exclude(idea_id=exclude_idea_id)
@@ -278,43 +296,46 @@ def _term_scores(
         *[When(term=term, then=Value(weight)) for term, weight in weights.items()],
         output_field=FloatField(),
     )
-    ranked = list(
+    return list(
         matches.values("idea_id")
         .annotate(score=Sum(score), matched=Count("id"))
         .filter(matched__gte=MIN_MATCHED_TERMS)
         .order_by("-score", "idea_id")
         .values_list("idea_id", "score")[:count]
     )
-    return ranked, sum(weights.values())
 
 
 def _pilots_in_order(
     ids: list[int], *, statuses, scores: dict[int, float], limit: int, hits=None, **where
 ):
-    """The first `limit` of the ranked ids that qualify, loaded with their report and lessons:
-    the candidates are filtered by their ids alone (and, for `hits` by meaning, by the vector
-    they were ranked by still being the idea's), and only those kept are loaded whole."""
+    """The first `limit` of the ranked ids that qualify, loaded with their report and lessons.
+    The best candidates are loaded a batch at a time (most qualify: one batch, one query), and
+    kept where they qualify: their status and `where`, and for `hits` by meaning, the vector
+    they were ranked by still being the idea's."""
     from . import meaning
 
-    qualifying = Idea.objects.filter(pk__in=ids, status__in=statuses, **where)
-    if hits is None:
-        allowed = set(qualifying.values_list("pk", flat=True))
-    else:
-        allowed = {
-            pk
-            for pk, computed_at in qualifying.values_list("pk", "embedding__computed_at")
-            if meaning.is_current(hits[pk], computed_at)
-        }
-    kept = [idea_id for idea_id in ids if idea_id in allowed][:limit]
-    found = (
-        Idea.objects.filter(pk__in=kept)
-        .select_related("district", "closing_report")
-        .prefetch_related("closing_report__lessons")
-        .in_bulk()
-    )
-    pilots = [found[idea_id] for idea_id in kept]
-    for pilot in pilots:
-        pilot.similarity = scores.get(pilot.pk, 0.0)
+    pilots: list[Idea] = []
+    batch = 2 * limit + 4
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        found = (
+            Idea.objects.filter(pk__in=chunk, status__in=statuses, **where)
+            .select_related("district", "closing_report")
+            .annotate(vector_at=F("embedding__computed_at"))
+            .in_bulk()
+        )
+        for idea_id in chunk:
+            pilot = found.get(idea_id)
+            if pilot is None or (
+                hits is not None and not meaning.is_current(hits[idea_id], pilot.vector_at)
+            ):
+                continue
+            pilot.similarity = scores.get(idea_id, 0.0)
+            pilots.append(pilot)
+        if len(pilots) >= limit:
+            break
+    pilots = pilots[:limit]
+    prefetch_related_objects(pilots, "closing_report__lessons")
     return pilots
 
 
@@ -350,20 +371,30 @@ def ranking_method() -> str:
 
 class Question:
     """What similar pilots are asked with: the text and its vector as a question (None: by words
-    alone). The rare words shared with the text are looked up once however many lookups ask the
-    same question (the idea mill asks two)."""
+    alone). The text's rare words are weighed once however many lookups ask the same question
+    (the idea mill asks two)."""
 
     def __init__(self, text: str, vector=None):
         self.text, self.vector = text, vector
+        self._weights: dict | None = None
         self._terms: dict = {}
 
+    @property
+    def weights(self) -> dict[str, float]:
+        if self._weights is None:
+            self._weights = _term_weights(self.text)
+        return self._weights
+
     def term_scores(self, *, exclude_idea_id: int | None, count: int):
+        """(idea id, score) best first, and the weight of all the text's terms (a score's
+        ceiling); looked up once for all the lookups of the question."""
         if exclude_idea_id not in self._terms:
             self._terms[exclude_idea_id] = _term_scores(
-                text=self.text, exclude_idea_id=exclude_idea_id, count=max(count, TERM_CANDIDATES)
+                weights=self.weights,
+                exclude_idea_id=exclude_idea_id,
+                count=max(count, TERM_CANDIDATES),
             )
-        ranked, total = self._terms[exclude_idea_id]
-        return ranked[:count], total
+        return self._terms[exclude_idea_id][:count], sum(self.weights.values())
 
 
 TERM_CANDIDATES = 50
