@@ -68,13 +68,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         """Each person lands on their own start page after logging in (after the second factor
-        too): agents on their dashboard, city managers on the district reports, residents
-        on their ideas. An explicit `next` still wins (allauth checks it first)."""
+        too): agents on their dashboard, programme administrators on /manage/, city managers
+        on the district reports, residents on their ideas. An explicit `next` still wins
+        (allauth checks it first)."""
         from . import roles
 
         user = request.user
         if roles.is_agent(user):
             return reverse("grants:agent")
+        if roles.can_manage_programme(user):
+            return reverse("grants:manage")
         if roles.can_view_reports(user):
             return reverse("reports:index")
         if roles.can_view_dashboard(user):

@@ -59,3 +59,77 @@ class EraseForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm that you want to be erased.")},
     )
+
+
+class DistrictForm(forms.Form):
+    name_fi = forms.CharField(label=_("Name in Finnish"), max_length=100)
+    name_sv = forms.CharField(
+        label=_("Official name in Swedish"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the Finnish name is shown on Swedish pages."),
+    )
+    name_en = forms.CharField(
+        label=_("Name in English"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the Finnish name is shown."),
+    )
+
+    def __init__(self, *args, district=None, **kwargs):
+        if district is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    field: getattr(district, field) or ""
+                    for field in ("name_fi", "name_sv", "name_en")
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save the district")))
+
+
+STAFF_ROLE_CHOICES = [
+    ("agent", _("Resident agent")),
+    ("manager", _("City manager")),
+    ("administrator", _("Programme administrator")),
+]
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES, widget=forms.RadioSelect)
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts (agents only)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the agent works in every district."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import District
+
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = District.objects.order_by("slug")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("invite", _("Give the role")))
+
+
+class StaffDistrictsForm(forms.Form):
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the agent works in every district."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import District
+
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = District.objects.order_by("slug")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save the districts")))

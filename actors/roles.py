@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 AGENT_GROUP = "Resident agents"
 MANAGER_GROUP = "City managers"
+ADMINISTRATOR_GROUP = "Programme administrators"
 
 # Permission names as "app_label.codename".
 DECIDE_IDEAS = "grants.decide_idea"
@@ -11,6 +12,7 @@ VIEW_AGENT_DASHBOARD = "grants.view_agent_dashboard"
 VIEW_DISTRICT_REPORTS = "actors.view_district_report"
 VIEW_AUDIT_LOG = "audit.view_audit_log"
 RECORD_CITY_DECISIONS = "grants.record_city_decision"
+MANAGE_PROGRAMME = "grants.manage_programme"
 
 ROLE_PERMISSIONS = {
     AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
@@ -20,6 +22,15 @@ ROLE_PERMISSIONS = {
         VIEW_AUDIT_LOG,
         RECORD_CITY_DECISIONS,
     ],
+    # Rounds, districts, themes, reasons and staff; the audit log shows what changed.
+    ADMINISTRATOR_GROUP: [MANAGE_PROGRAMME, VIEW_AUDIT_LOG],
+}
+
+# The roles an administrator gives and takes, by the word the pages use.
+STAFF_ROLES = {
+    "agent": AGENT_GROUP,
+    "manager": MANAGER_GROUP,
+    "administrator": ADMINISTRATOR_GROUP,
 }
 
 
@@ -55,6 +66,16 @@ def can_record_city_decisions(user) -> bool:
     return user.is_authenticated and user.has_perm(RECORD_CITY_DECISIONS)
 
 
+def can_manage_programme(user) -> bool:
+    """Programme administrators run the rounds, districts, reasons and staff."""
+    return user.is_authenticated and user.has_perm(MANAGE_PROGRAMME)
+
+
+def can_view_themes(user) -> bool:
+    """The themes page: those who read the reports, and the programme administrators."""
+    return can_view_reports(user) or can_manage_programme(user)
+
+
 def can_curate_themes(user) -> bool:
     """Agents and city managers accept, rename, merge, create and retire themes."""
     return is_agent(user) or (user.is_authenticated and user.has_perm(VIEW_AUDIT_LOG))
@@ -77,6 +98,7 @@ def is_privileged(user) -> bool:
         or can_view_dashboard(user)
         or can_view_reports(user)
         or user.has_perm(VIEW_AUDIT_LOG)
+        or user.has_perm(MANAGE_PROGRAMME)
     )
 
 

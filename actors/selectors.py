@@ -82,3 +82,20 @@ def erasure_summary(*, user: User) -> dict:
     from . import personal_data as registry
 
     return registry.erasure_summary(user=user)
+
+
+def staff_members():
+    """Everyone with a staff role, with their roles and an agent's districts."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Prefetch
+
+    from . import roles
+
+    return (
+        User.objects.filter(groups__name__in=roles.STAFF_ROLES.values())
+        .distinct()
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.order_by("name")), "agent_districts"
+        )
+        .order_by("email")
+    )

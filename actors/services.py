@@ -251,3 +251,164 @@ def user_erase(user: User, *, by: User | None = None) -> User:
     user.user_permissions.clear()
     user.agent_districts.clear()
     return user
+
+
+# The programme administrator's writes on districts and staff; every change in the audit log.
+
+
+def _require_administrator(user: User) -> None:
+    from . import roles
+
+    if not roles.can_manage_programme(user):
+        raise PermissionDenied
+
+
+def _unique_district_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:90] or "district"
+    slug, number = base, 2
+    while District.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def district_save(
+    *,
+    by: User,
+    name_fi: str,
+    name_sv: str = "",
+    name_en: str = "",
+    district: District | None = None,
+) -> District:
+    """A new district, or new names for one: the Finnish name, the official Swedish one, and an
+    English one where it differs. The address (slug) of a district's report stays as it was."""
+    from audit.models import AuditEvent
+    from audit.services import record as audit_record
+
+    _require_administrator(by)
+    names = {"name_fi": name_fi.strip(), "name_sv": name_sv.strip(), "name_en": name_en.strip()}
+    if not names["name_fi"]:
+        raise ValidationError({"name_fi": _("Give the district's Finnish name.")})
+    for field, name in names.items():
+        clash = District.objects.filter(**{f"{field}__iexact": name}) if name else None
+        if district is not None and clash is not None:
+            clash = clash.exclude(pk=district.pk)
+        if clash is not None and clash.exists():
+            raise ValidationError({field: _("Another district has this name.")})
+    created = district is None
+    if created:
+        district = District(slug=_unique_district_slug(names["name_fi"]))
+    else:
+        district = District.objects.select_for_update().get(pk=district.pk)
+    for field, name in names.items():
+        setattr(district, field, name or None)  # no name: none (the names are unique)
+    with translation.override("fi"):  # the original column keeps the Finnish name
+        district.save()
+    audit_record(
+        by,
+        AuditEvent.Action.DISTRICT_CHANGED,
+        district,
+        change="created" if created else "renamed",
+    )
+    return district
+
+
+def _staff_audit(by: User, user: User, change: str, **details) -> None:
+    from audit.models import AuditEvent
+    from audit.services import record as audit_record
+
+    audit_record(by, AuditEvent.Action.STAFF_CHANGED, user, change=change, **details)
+
+
+@transaction.atomic
+def staff_invite(
+    *, by: User, email: str, role: str, districts: list[District] | None = None
+) -> User:
+    """Give a person a staff role by their email address: an account is made for a new address
+    (they log in by a code sent to it, then set up the authenticator app the role needs), and
+    they are told by email. An agent may be limited to some districts."""
+    from django.contrib.auth.models import Group
+
+    from . import roles
+
+    _require_administrator(by)
+    if role not in roles.STAFF_ROLES:
+        raise ValidationError({"role": _("Choose a role.")})
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": _("Give the person's email address.")})
+    user = user_get_or_create_for_email(email=email, language=by.language or "fi")
+    group = Group.objects.get(name=roles.STAFF_ROLES[role])
+    if user.groups.filter(pk=group.pk).exists():
+        raise ValidationError({"email": _("This person has this role already.")})
+    user.groups.add(group)
+    if role == "agent" and districts:
+        user.agent_districts.set(districts)
+    _staff_audit(
+        by,
+        user,
+        "role_given",
+        role=role,
+        districts=sorted(district.pk for district in districts or []) if role == "agent" else [],
+    )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.send_staff_invitation.delay(user.pk, role))
+    return user
+
+
+def staff_invitation_send(*, user_id: int, role: str) -> None:
+    from . import roles
+
+    user = User.objects.get(pk=user_id)
+    labels = {
+        "agent": _("resident agent"),
+        "manager": _("city manager"),
+        "administrator": _("programme administrator"),
+    }
+    if role not in roles.STAFF_ROLES:
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        url = settings.SITE_URL + reverse("account_login")
+        context = {"user": user, "role": labels[role], "url": url}
+        subject = render_to_string("emails/staff_invitation_subject.txt", context).strip()
+        body = render_to_string("emails/staff_invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def staff_role_remove(*, by: User, user: User, role: str) -> User:
+    """Take a staff role away (the person keeps their own ideas). An administrator cannot take
+    their own administrator role: somebody must be left to run the programme."""
+    from django.contrib.auth.models import Group
+
+    from . import roles
+
+    _require_administrator(by)
+    if role not in roles.STAFF_ROLES:
+        raise ValidationError(_("Choose a role."))
+    if role == "administrator" and user.pk == by.pk:
+        raise ValidationError(_("You cannot take away your own administrator role."))
+    group = Group.objects.get(name=roles.STAFF_ROLES[role])
+    if not user.groups.filter(pk=group.pk).exists():
+        raise ValidationError(_("This person does not have this role."))
+    user.groups.remove(group)
+    if role == "agent":
+        user.agent_districts.clear()
+    _staff_audit(by, user, "role_removed", role=role)
+    return user
+
+
+@transaction.atomic
+def staff_districts_set(*, by: User, user: User, districts: list[District]) -> User:
+    """Limit an agent's work to some districts (none: every district)."""
+    from . import roles
+
+    _require_administrator(by)
+    if not user.groups.filter(name=roles.AGENT_GROUP).exists():
+        raise ValidationError(_("Only a resident agent's work is limited to districts."))
+    user.agent_districts.set(districts)
+    _staff_audit(by, user, "districts_set", districts=sorted(d.pk for d in districts))
+    return user

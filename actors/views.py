@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,8 +13,18 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import roles, selectors, services
-from .forms import EraseForm, InviteForm, OrganisationForm, ProfileForm
-from .models import Actor
+from .decorators import role_required
+from .forms import (
+    STAFF_ROLE_CHOICES,
+    DistrictForm,
+    EraseForm,
+    InviteForm,
+    OrganisationForm,
+    ProfileForm,
+    StaffDistrictsForm,
+    StaffInviteForm,
+)
+from .models import Actor, District
 
 
 @login_required
@@ -174,6 +184,134 @@ def data_delete(request):
             "form": form,
             "privileged": privileged,
             "summary": selectors.erasure_summary(user=request.user),
+        },
+        status=status,
+    )
+
+
+# The programme administrator's pages on districts and staff (the rest of /manage/ is the
+# grants app's).
+
+
+def _role_of_group(name: str) -> str:
+    return {group: role for role, group in roles.STAFF_ROLES.items()}.get(name, "")
+
+
+@role_required(roles.can_manage_programme)
+def manage_districts(request):
+    form = DistrictForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                district = services.district_save(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("The district %(name)s is saved.") % {"name": district})
+                return redirect("actors:manage_districts")
+        status = 400
+    return render(
+        request,
+        "actors/manage/districts.html",
+        {"districts": District.objects.order_by("slug"), "form": form},
+        status=status,
+    )
+
+
+@role_required(roles.can_manage_programme)
+def manage_district(request, district_id: int):
+    district = get_object_or_404(District, pk=district_id)
+    form = DistrictForm(request.POST or None, district=district)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.district_save(by=request.user, district=district, **form.cleaned_data)
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("The district is saved."))
+                return redirect("actors:manage_districts")
+        status = 400
+    return render(
+        request,
+        "actors/manage/district.html",
+        {"district": district, "form": form},
+        status=status,
+    )
+
+
+def _service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@role_required(roles.can_manage_programme)
+def manage_staff(request):
+    form = StaffInviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.staff_invite(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s has the role now and is told by email.") % {"email": user.email},
+                )
+                return redirect("actors:manage_staff")
+        status = 400
+    members = [
+        (member, [_role_of_group(group.name) for group in member.groups.all()])
+        for member in selectors.staff_members()
+    ]
+    return render(
+        request,
+        "actors/manage/staff.html",
+        {"members": members, "form": form, "role_labels": dict(STAFF_ROLE_CHOICES)},
+        status=status,
+    )
+
+
+@role_required(roles.can_manage_programme)
+def manage_staff_member(request, user_id: int):
+    member = get_object_or_404(selectors.staff_members(), pk=user_id)
+    member_roles = [_role_of_group(group.name) for group in member.groups.all()]
+    form = StaffDistrictsForm(
+        request.POST or None, initial={"districts": list(member.agent_districts.all())}
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                services.staff_role_remove(
+                    by=request.user, user=member, role=request.POST.get("remove", "")
+                )
+                messages.success(request, _("The role is taken away."))
+                return redirect("actors:manage_staff")
+            if form.is_valid():
+                services.staff_districts_set(
+                    by=request.user, user=member, districts=list(form.cleaned_data["districts"])
+                )
+                messages.success(request, _("The districts are saved."))
+                return redirect("actors:manage_staff_member", user_id=member.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        status = 400
+    return render(
+        request,
+        "actors/manage/staff_member.html",
+        {
+            "member": member,
+            "member_roles": member_roles,
+            "role_labels": dict(STAFF_ROLE_CHOICES),
+            "form": form,
         },
         status=status,
     )

@@ -390,3 +390,200 @@ class ClosingReportForm(forms.ModelForm):
 
     def report_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+ROUND_LABELS = {
+    "name_fi": _("Name in Finnish"),
+    "name_sv": _("Name in Swedish"),
+    "name_en": _("Name in English"),
+    "rules_fi": _("Rules in Finnish"),
+    "rules_sv": _("Rules in Swedish"),
+    "rules_en": _("Rules in English"),
+}
+RULES_HELP = _(
+    "What is funded and what not, who may apply, the deadline: the round's public page shows it."
+)
+
+
+class RoundForm(forms.Form):
+    """A round as the administrator sets it; the rules between the fields (budget and granted,
+    dates, districts of other rounds) are the service's (grants.services.programme)."""
+
+    name_fi = forms.CharField(label=ROUND_LABELS["name_fi"], max_length=200)
+    name_sv = forms.CharField(
+        label=ROUND_LABELS["name_sv"],
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the Finnish name is shown."),
+    )
+    name_en = forms.CharField(
+        label=ROUND_LABELS["name_en"],
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the Finnish name is shown."),
+    )
+    rules_fi = forms.CharField(
+        label=ROUND_LABELS["rules_fi"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=RULES_HELP,
+    )
+    rules_sv = forms.CharField(
+        label=ROUND_LABELS["rules_sv"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    rules_en = forms.CharField(
+        label=ROUND_LABELS["rules_en"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    budget = forms.DecimalField(
+        label=_("Budget (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    default_grant = forms.DecimalField(
+        label=_("Default grant (€)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        initial=Decimal("500.00"),
+    )
+    max_grant = forms.DecimalField(
+        label=_("Maximum grant (€)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        initial=Decimal("1000.00"),
+    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(
+        label=_("Closes on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the round is rolling, open until it is closed."),
+    )
+    decision_target_days = forms.IntegerField(
+        label=_("Decision target (days)"),
+        min_value=1,
+        max_value=365,
+        initial=7,
+        help_text=_("How soon the makers get an answer; the agents' queue counts against it."),
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"),
+        queryset=District.objects.order_by("slug"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, round_=None, **kwargs):
+        if round_ is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    **{field: getattr(round_, field) for field in ROUND_FORM_FIELDS},
+                    "districts": list(round_.districts.all()),
+                    "version": round_.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Name"), "name_fi", "name_sv", "name_en"),
+            Fieldset(_("Money"), "budget", "default_grant", "max_grant"),
+            Fieldset(_("Dates"), "opens_on", "closes_on", "decision_target_days"),
+            Fieldset(_("Districts"), "districts"),
+            Fieldset(_("Rules"), "rules_fi", "rules_sv", "rules_en"),
+            "version",
+        )
+        self.helper.add_input(Submit("save", _("Save the round")))
+
+    def differences_from(self, round_) -> list[tuple[str, object]]:
+        """The fields where the round as saved differs from what this form holds: (label, the
+        saved value)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        differences = []
+        for field in ROUND_FORM_FIELDS:
+            saved = getattr(round_, field)
+            if field in data and (data[field] or None) != (saved or None):
+                differences.append((self.fields[field].label, saved))
+        saved_districts = set(round_.districts.all())
+        if "districts" in data and set(data["districts"]) != saved_districts:
+            names = ", ".join(sorted(district.name for district in saved_districts))
+            differences.append((self.fields["districts"].label, names))
+        return differences
+
+
+ROUND_FORM_FIELDS = (
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "rules_fi",
+    "rules_sv",
+    "rules_en",
+    "budget",
+    "default_grant",
+    "max_grant",
+    "opens_on",
+    "closes_on",
+    "decision_target_days",
+)
+
+
+class RoundExtendForm(forms.Form):
+    closes_on = forms.DateField(
+        label=_("New closing day"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Empty: the round becomes rolling."),
+    )
+
+
+class ReasonForm(forms.Form):
+    """A ready-made decline reason, its title and text in three languages."""
+
+    title_fi = forms.CharField(label=_("Title in Finnish"), max_length=100)
+    title_sv = forms.CharField(label=_("Title in Swedish"), max_length=100, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=100, required=False)
+    text_fi = forms.CharField(
+        label=_("Text in Finnish"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    text_sv = forms.CharField(
+        label=_("Text in Swedish"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Empty: a Swedish-speaking maker reads the Finnish text."),
+    )
+    text_en = forms.CharField(
+        label=_("Text in English"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Empty: an English-speaking maker reads the Finnish text."),
+    )
+    active = forms.BooleanField(label=_("Offered to the agents"), required=False, initial=True)
+
+    def __init__(self, *args, reason=None, **kwargs):
+        if reason is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    field: getattr(reason, field) or ""
+                    for field in (
+                        "title_fi",
+                        "title_sv",
+                        "title_en",
+                        "text_fi",
+                        "text_sv",
+                        "text_en",
+                    )
+                }
+                | {"active": reason.active},
+            )
+        super().__init__(*args, **kwargs)

@@ -54,11 +54,16 @@ class Round(models.Model):
         _("tell the agent when the report is this late (days)"), default=21
     )
     districts = models.ManyToManyField(District, related_name="rounds", verbose_name=_("districts"))
+    # The public description of the rules: what is funded, what not, the deadline.
+    rules = models.TextField(_("rules"), max_length=4000, blank=True)
+    # Raised at every administrator's change, so that an edit made on an old copy is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-opens_on"]
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
+        permissions = [("manage_programme", _("Can run the programme: rounds, districts, staff"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(granted_total__lte=F("budget")), name="round_granted_within_budget"
@@ -697,12 +702,11 @@ class Introduction(models.Model):
 
 
 class ReasonTemplate(models.Model):
-    """A ready reason for declining, written in every language; agents edit them in the admin."""
+    """A ready reason for declining, with its title and text in every language (the Finnish one
+    where another is missing); the programme administrator writes them."""
 
     title = models.CharField(_("title"), max_length=100)
-    text_fi = models.TextField(_("text in Finnish"))
-    text_sv = models.TextField(_("text in Swedish"))
-    text_en = models.TextField(_("text in English"))
+    text = models.TextField(_("text"), max_length=2000)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -714,7 +718,7 @@ class ReasonTemplate(models.Model):
         return self.title
 
     def text_in(self, language: str) -> str:
-        return getattr(self, f"text_{language}", "") or self.text_fi
+        return getattr(self, f"text_{language}", "") or self.text_fi or self.text
 
 
 class Notification(models.Model):

@@ -40,6 +40,27 @@ def round_for_district(*, district: District, today: date) -> Round | None:
     return open_rounds(today=today).filter(districts=district).order_by("-opens_on", "-id").first()
 
 
+def round_for_administrator() -> QuerySet[Round]:
+    return Round.objects.prefetch_related("districts")
+
+
+def rounds_for_administrator(*, today: date) -> QuerySet[Round]:
+    """Every round, the open and coming ones first, each with how many of its ideas wait for a
+    decision (a round is not closed while some do)."""
+    waiting = Count("ideas", filter=Q(ideas__status__in=[*AWAITING_DECISION, Status.NEEDS_INFO]))
+    return (
+        Round.objects.annotate(waiting=waiting)
+        .prefetch_related("districts")
+        .order_by("-opens_on", "-id")
+    )
+
+
+def public_round(*, round_id: int) -> Round | None:
+    """A round as its public page shows it: one that has opened or is about to (a draft round
+    far in the future is the administrator's business)."""
+    return Round.objects.prefetch_related("districts").filter(pk=round_id).first()
+
+
 def districts_with_open_rounds(*, today: date) -> QuerySet[District]:
     return District.objects.filter(
         rounds__in=Round.objects.filter(opens_on__lte=today).filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agent, files, idea_page, ideas, money, pilot, public
+from .views import agent, files, idea_page, ideas, manage, money, pilot, public
 
 app_name = "grants"
 
@@ -65,4 +65,16 @@ urlpatterns = [
     ),
     path("agent/ideas/<int:idea_id>/release/", agent.agent_release, name="agent_release"),
     path("agent/ideas/<int:idea_id>/spam/", agent.agent_discard_spam, name="agent_discard_spam"),
+    # The public page of a round (views/public.py).
+    path("rounds/<int:round_id>/", public.round_page, name="round"),
+    # The programme administrator's pages (views/manage.py).
+    path("manage/", manage.manage_home, name="manage"),
+    path("manage/rounds/new/", manage.round_new, name="manage_round_new"),
+    path("manage/rounds/<int:round_id>/", manage.round_edit, name="manage_round"),
+    path("manage/rounds/<int:round_id>/open/", manage.round_open, name="manage_round_open"),
+    path("manage/rounds/<int:round_id>/close/", manage.round_close, name="manage_round_close"),
+    path("manage/rounds/<int:round_id>/extend/", manage.round_extend, name="manage_round_extend"),
+    path("manage/reasons/", manage.reason_list, name="manage_reasons"),
+    path("manage/reasons/new/", manage.reason_edit, name="manage_reason_new"),
+    path("manage/reasons/<int:reason_id>/", manage.reason_edit, name="manage_reason"),
 ]

@@ -32,7 +32,7 @@ def report_index(request):
 THEME_ACTIONS = ("accept", "accept_group", "tag", "create", "rename", "merge", "retire", "refresh")
 
 
-@role_required(roles.can_view_reports)
+@role_required(roles.can_view_themes)
 def themes(request):
     """Lessons by theme, and themes proposed for the untagged ones; agents and managers accept,
     rename, merge, create and retire themes."""

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from actors.models import Actor, District, Membership, User
-from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services
 from grants.models import ClosingReport, Idea, Round
 
@@ -81,6 +81,14 @@ class ManagerFactory(_PrivilegedFactory):
         if create:
             ensure_roles()
             self.groups.add(Group.objects.get(name=MANAGER_GROUP))
+
+
+class AdministratorFactory(_PrivilegedFactory):
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            ensure_roles()
+            self.groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
 
 
 class StaffFactory(_PrivilegedFactory):

@@ -50,6 +50,15 @@ from .pilots import (
     idea_start,
     lesson_tag,
 )
+from .programme import (
+    RoundConflict,
+    reason_save,
+    round_close,
+    round_create,
+    round_extend,
+    round_open,
+    round_update,
+)
 from .search import (
     embeddings_sweep,
     idea_embed,
@@ -67,6 +76,13 @@ from .themes import (
 )
 
 __all__ = [
+    "RoundConflict",
+    "reason_save",
+    "round_close",
+    "round_create",
+    "round_extend",
+    "round_open",
+    "round_update",
     "ATTACHABLE_STATUSES",
     "BudgetExceeded",
     "CLAIM_CODE_ALPHABET",

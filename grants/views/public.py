@@ -1,5 +1,6 @@
 """What every visitor sees: the front page, and the past pilots like the idea being written."""
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,4 +33,16 @@ def similar_pilots(request):
         request,
         "grants/partials/similar_pilots.html",
         {"similar": with_reader_links(request.user, pilots)},
+    )
+
+
+def round_page(request, round_id: int):
+    """A round for everyone: its rules, dates, districts and the money still available."""
+    round_ = selectors.public_round(round_id=round_id)
+    if round_ is None:
+        raise Http404
+    return render(
+        request,
+        "grants/round.html",
+        {"round": round_, "today": timezone.localdate()},
     )

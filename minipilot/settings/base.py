@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, which it extends with a field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -172,6 +174,12 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Minipilot")
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Names and texts an administrator writes (rounds, districts, reasons) have a column per
+# language (django-modeltranslation); a missing Swedish or English text falls back to the
+# Finnish one, which is filled in from the text given where no Finnish one is.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_I18N = True
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True

@@ -15,6 +15,8 @@ Personas:
 - agent_y: a resident agent limited to district Y: sees and decides only Y's ideas; reads the
   district learning reports of every district (they are meant to spread).
 - manager: a city manager: reads everything an agent reads (every district), decides nothing.
+- administrator: a programme administrator: runs the rounds, districts, reasons and staff
+  (`/manage/`), reads the audit log and the themes; decides no idea and reads no report.
 - staff: `is_staff` without groups and without superuser: may log in to the admin site, which
   shows only the models they are given permissions on (none by default); everywhere else they
   are a resident without ideas, because views check permissions (actors/roles.py), never
@@ -44,6 +46,7 @@ from django.utils import timezone
 
 from actors.models import Invitation
 from grants import services
+from grants.models import ReasonTemplate
 from reports.models import Export
 from tests import factories
 from tests.security import form_data
@@ -56,6 +59,7 @@ PERSONAS = (
     "agent_x",
     "agent_y",
     "manager",
+    "administrator",
     "staff",
 )
 LOGIN = "LOGIN"
@@ -96,6 +100,7 @@ def logged_in(value, **overrides):
 
 AGENTS = ("agent_x", "agent_y")
 READERS = ("agent_x", "agent_y", "manager")
+ADMINISTRATORS = ("administrator",)
 NOT_POST = every(405)
 
 
@@ -134,7 +139,7 @@ EXPECTED = {
     "privacy": Page(every(200)),
     "accessibility": Page(every(200)),
     # The audit log: city managers and staff, read-only.
-    "audit:log": Page(role_page(("manager", "staff", "agent_x", "agent_y"))),
+    "audit:log": Page(role_page(("manager", "administrator", "staff", "agent_x", "agent_y"))),
     # Whoever holds the invitation's secret link may accept it, like a login link.
     "actors:invitation": Page(logged_in(200), kwargs="invitation"),
     # The makers' pages: the owner, members of the applying organisation, agents of the district.
@@ -234,7 +239,12 @@ EXPECTED = {
     # District learning reports: agents (of every district) and managers.
     "reports:index": Page(role_page(READERS)),
     "reports:compare": Page(role_page(READERS)),
-    "reports:themes": Page(role_page(READERS), post="theme", may_post=READERS),
+    # Themes: also the administrators, who look after them.
+    "reports:themes": Page(
+        role_page((*READERS, "administrator")),
+        post="theme",
+        may_post=(*READERS, "administrator"),
+    ),
     # The city's decision on a pilot: managers only.
     "reports:decision": Page(
         role_page(("manager",)), kwargs="closed", post="decision", may_post=("manager",)
@@ -251,6 +261,55 @@ EXPECTED = {
         role_page(READERS, other=403) | {"agent_y": 404, "manager": 404}, kwargs="export"
     ),
     # An organisation: its members see and edit it, agents and managers read it.
+    # A round's public page: everyone.
+    "grants:round": Page(every(200), kwargs="round"),
+    # The programme administrator's pages.
+    "grants:manage": Page(role_page(ADMINISTRATORS)),
+    "grants:manage_round_new": Page(
+        role_page(ADMINISTRATORS), post="new_round", may_post=ADMINISTRATORS
+    ),
+    "grants:manage_round": Page(
+        role_page(ADMINISTRATORS), kwargs="round", post="round", may_post=ADMINISTRATORS
+    ),
+    "grants:manage_round_open": Page(
+        role_page(ADMINISTRATORS, status=405),
+        kwargs="coming_round",
+        post={},
+        may_post=ADMINISTRATORS,
+    ),
+    "grants:manage_round_close": Page(
+        role_page(ADMINISTRATORS, status=405), kwargs="round", post={}, may_post=ADMINISTRATORS
+    ),
+    "grants:manage_round_extend": Page(
+        role_page(ADMINISTRATORS, status=405),
+        kwargs="round",
+        post="extend",
+        may_post=ADMINISTRATORS,
+    ),
+    "grants:manage_reasons": Page(role_page(ADMINISTRATORS)),
+    "grants:manage_reason_new": Page(
+        role_page(ADMINISTRATORS), post="reason", may_post=ADMINISTRATORS
+    ),
+    "grants:manage_reason": Page(
+        role_page(ADMINISTRATORS), kwargs="reason", post="reason", may_post=ADMINISTRATORS
+    ),
+    "actors:manage_districts": Page(
+        role_page(ADMINISTRATORS), post={"name_fi": "Lammi"}, may_post=ADMINISTRATORS
+    ),
+    "actors:manage_district": Page(
+        role_page(ADMINISTRATORS),
+        kwargs="district_id",
+        post={"name_fi": "Iittala", "name_en": "Iittala village"},
+        may_post=ADMINISTRATORS,
+    ),
+    "actors:manage_staff": Page(
+        role_page(ADMINISTRATORS),
+        post={"email": "new-agent@example.org", "role": "agent"},
+        may_post=ADMINISTRATORS,
+    ),
+    "actors:manage_staff_member": Page(
+        role_page(ADMINISTRATORS), kwargs="staff_member", post="staff", may_post=ADMINISTRATORS
+    ),
     "actors:organisation": Page(
         role_page(("resident_a", "org_member", *READERS)),
         kwargs="organisation",
@@ -330,6 +389,19 @@ def world(db, settings, tmp_path):
     x = factories.DistrictFactory(name="Iittala", slug="iittala")
     y = factories.DistrictFactory(name="Jukola", slug="jukola")
     factories.RoundFactory(districts=[x, y])
+    # The administrator's rounds, of other districts: one open without ideas, one to come.
+    z = factories.DistrictFactory(name="Tuulos", slug="tuulos")
+    w = factories.DistrictFactory(name="Hauho", slug="hauho")
+    today = timezone.localdate()
+    quiet_round = factories.RoundFactory(
+        districts=[z], opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=20)
+    )
+    coming_round = factories.RoundFactory(
+        districts=[w], opens_on=today + timedelta(days=30), closes_on=today + timedelta(days=60)
+    )
+    reason = ReasonTemplate.objects.create(
+        title="Jo käynnissä", text="Toiminta on jo käynnissä.", text_fi="Toiminta on jo käynnissä."
+    )
     a = factories.UserFactory(email=A_EMAIL, full_name="Aino Asukas", phone=SECRETS["phone"])
     member = factories.UserFactory(email="member@example.org", full_name="Mikko Jäsen")
     agent_x = factories.AgentFactory(email="agent-x@example.org", full_name="Agent Iittala")
@@ -343,6 +415,9 @@ def world(db, settings, tmp_path):
         "agent_x": agent_x,
         "agent_y": agent_y,
         "manager": factories.ManagerFactory(email="manager@example.org", full_name="Kaupunki"),
+        "administrator": factories.AdministratorFactory(
+            email="admin@example.org", full_name="Ylläpitäjä"
+        ),
         "staff": factories.StaffFactory(email="staff@example.org", full_name="Ylläpito"),
     }
     organisation = factories.ActorFactory(name="Kylä ry", district=x, members=[a, member])
@@ -387,7 +462,27 @@ def world(db, settings, tmp_path):
         "district": {"slug": x.slug},
         "district_pilot": {"slug": x.slug, "idea_id": closed.pk},
         "organisation": {"actor_id": organisation.pk},
+        "round": {"round_id": quiet_round.pk},
+        "coming_round": {"round_id": coming_round.pk},
+        "reason": {"reason_id": reason.pk},
+        "district_id": {"district_id": x.pk},
+        "staff_member": {"user_id": agent_y.pk},
     }
+
+    def round_post(**changes):
+        data = {
+            "name_fi": "Kesä",
+            "budget": "30000.00",
+            "default_grant": "500.00",
+            "max_grant": "1000.00",
+            "opens_on": (today + timedelta(days=70)).isoformat(),
+            "closes_on": (today + timedelta(days=100)).isoformat(),
+            "decision_target_days": "7",
+            "districts": [z.pk],
+        }
+        data.update(changes)
+        return data
+
     lesson = closed.closing_report.lessons.first()
     special_posts = {
         "bulk": lambda: {"ideas": [submitted.pk]},
@@ -396,6 +491,19 @@ def world(db, settings, tmp_path):
         "file": lambda: {"file": SimpleUploadedFile("more.pdf", b"%PDF-1.4 more")},
         "idea": lambda: form_data.idea_data(x, title="Changed", save_draft="1"),
         "report": lambda: form_data.report_data(),
+        "new_round": round_post,
+        "round": lambda: round_post(
+            opens_on=quiet_round.opens_on.isoformat(),
+            closes_on=quiet_round.closes_on.isoformat(),
+            version=str(quiet_round.version),
+        ),
+        "extend": lambda: {"closes_on": (today + timedelta(days=25)).isoformat()},
+        "reason": lambda: {
+            "title_fi": "Palkat",
+            "text_fi": "Emme rahoita palkkoja.",
+            "active": "on",
+        },
+        "staff": lambda: {"districts": [x.pk]},
     }
     ideas = {
         "draft": draft,
@@ -424,7 +532,8 @@ def snapshot() -> dict:
     """Every row of the app's own tables (not sessions, not login times)."""
     rows = {}
     for app_label in ("actors", "grants", "reports"):
-        for model in apps.get_app_config(app_label).get_models():
+        # With the tables of many-to-many fields (an agent's districts, a round's districts).
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             values = model.objects.order_by("pk").values()
             rows[model._meta.label] = [
                 {key: value for key, value in row.items() if key != "last_login"} for row in values

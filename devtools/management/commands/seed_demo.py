@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Actor
-from actors.roles import AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services, spam
 from grants.models import ClosingReport, Idea
 
@@ -18,6 +18,22 @@ DEMO_PASSWORD = "minipilot-demo"  # noqa: S105 - the documented demo password, d
 # The authenticator app secret of the demo agent and manager (README), demo data only: agents and
 # managers must log in with a second factor, so the demo gives them a known one.
 DEMO_TOTP_SECRET = "MINIPILOTDEMOAGENTMANAGERTOTPKEY"  # noqa: S105
+
+
+DEMO_RULES = {
+    "fi": "Rahoitamme asukkaiden, yhdistysten, yritysten, seurakunnan ja kaupungin yksiköiden "
+    "pieniä kokeiluja, jotka tekevät elämästä alueella parempaa. Tavallinen avustus on 500 €. "
+    "Emme rahoita jo käynnissä olevaa toimintaa, palkkoja emmekä voittoa tavoittelevaa "
+    "myyntiä. Haku on auki ympäri vuoden; vastaamme viikon sisällä.",
+    "sv": "Vi finansierar små försök av invånare, föreningar, företag, församlingen och stadens "
+    "enheter som gör livet i området bättre. Det vanliga bidraget är 500 €. Vi finansierar "
+    "inte verksamhet som redan pågår, löner eller försäljning med vinstsyfte. Ansökan är öppen "
+    "året runt; vi svarar inom en vecka.",
+    "en": "We fund small experiments by residents, associations, companies, the parish and the "
+    "city's units that make life in the district better. The usual grant is 500 €. We do not "
+    "fund activity that is already running, wages or sales for profit. The call is open all "
+    "year; we answer within a week.",
+}
 
 
 class Command(BaseCommand):
@@ -33,6 +49,11 @@ class Command(BaseCommand):
             slug="kyla-kaupungissa",
             districts=[iittala, jukola],
             name="Kylä kaupungissa",
+            name_sv="Byn i staden",
+            name_en="Village in the city",
+            rules_fi=DEMO_RULES["fi"],
+            rules_sv=DEMO_RULES["sv"],
+            rules_en=DEMO_RULES["en"],
             budget=Decimal("60000.00"),
             default_grant=Decimal("500.00"),
             max_grant=Decimal("1000.00"),
@@ -45,10 +66,16 @@ class Command(BaseCommand):
         resident = demo.user_ensure("resident@example.org", "Riikka Asukas", password=password)
         agent = demo.user_ensure("agent@example.org", "Aino Agentti", password=password)
         manager = demo.user_ensure("manager@example.org", "Markku Päällikkö", password=password)
+        administrator = demo.user_ensure(
+            "admin@example.org", "Anna Ylläpitäjä", password=password
+        )
         demo.role_grant(user=agent, group=AGENT_GROUP, totp_secret=DEMO_TOTP_SECRET)
         demo.role_grant(user=manager, group=MANAGER_GROUP, totp_secret=DEMO_TOTP_SECRET)
+        demo.role_grant(
+            user=administrator, group=ADMINISTRATOR_GROUP, totp_secret=DEMO_TOTP_SECRET
+        )
         self.stdout.write(
-            "The demo agent and manager log in with a second step: add the secret "
+            "The demo agent, manager and administrator log in with a second step: add the secret "
             f"{DEMO_TOTP_SECRET} to an authenticator app (demo only)."
         )
 

@@ -1,0 +1,249 @@
+"""The programme administrator runs the rounds and the ready-made reasons from the browser: every
+verb is a service with its audit row, the budget never goes below what is granted (the service
+says so, the database guarantees it), one district has one round at a time, a round with ideas
+waiting is not closed, and an edit made on an old copy of a round is refused with a conflict."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from audit.models import AuditEvent
+from grants import services
+from grants.models import ReasonTemplate, Round
+from tests import factories
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.AdministratorFactory(email="admin@example.org")
+
+
+def values(**overrides):
+    today = timezone.localdate()
+    fields = {
+        "name_fi": "Kesä kylässä",
+        "name_sv": "Sommar i byn",
+        "name_en": "Summer in the village",
+        "rules_fi": "Rahoitamme kesän kokeiluja.",
+        "rules_sv": "Vi finansierar sommarens försök.",
+        "rules_en": "",
+        "budget": Decimal("20000.00"),
+        "default_grant": Decimal("500.00"),
+        "max_grant": Decimal("1000.00"),
+        "opens_on": today,
+        "closes_on": today + timedelta(days=60),
+        "decision_target_days": 10,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def form_data(round_values, districts, version=None):
+    data = {
+        key: (value.isoformat() if isinstance(value, date) else str(value))
+        for key, value in round_values.items()
+        if value is not None
+    }
+    data["districts"] = [district.pk for district in districts]
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+@pytest.fixture
+def other_district(db):
+    return factories.DistrictFactory(name="Jukola", slug="jukola")
+
+
+def test_an_administrator_creates_a_round_in_three_languages_and_it_is_audited(
+    administrator, other_district
+):
+    round_ = services.round_create(by=administrator, values=values(), districts=[other_district])
+    assert round_.slug == "kesa-kylassa"
+    with translation.override("sv"):
+        assert round_.name == "Sommar i byn"
+        assert round_.rules == "Vi finansierar sommarens försök."
+    with translation.override("en"):
+        # No English rules: the Finnish ones stand in.
+        assert round_.rules == "Rahoitamme kesän kokeiluja."
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ROUND_CHANGED)
+    assert event.object_id == str(round_.pk) and event.details["change"] == "created"
+
+
+def test_only_an_administrator_runs_rounds(agent, manager, other_district):
+    for person in (agent, manager):
+        with pytest.raises(PermissionDenied):
+            services.round_create(by=person, values=values(), districts=[other_district])
+    assert not Round.objects.exists()
+
+
+def test_the_budget_never_goes_below_what_is_granted(administrator, make_idea, open_round):
+    make_idea("approved")  # a grant of 500 €
+    open_round.refresh_from_db()
+    assert open_round.granted_total == Decimal("500.00")
+    change = values(budget=Decimal("400.00"), opens_on=open_round.opens_on, closes_on=None)
+    with pytest.raises(ValidationError) as error:
+        services.round_update(
+            round_=open_round,
+            by=administrator,
+            values=change,
+            districts=list(open_round.districts.all()),
+            version=open_round.version,
+        )
+    assert "budget" in error.value.error_dict
+    open_round.refresh_from_db()
+    assert open_round.budget == Decimal("60000.00") and open_round.version == 1
+    # The database holds the same rule for any other way in.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Round.objects.filter(pk=open_round.pk).update(budget=Decimal("400.00"))
+
+
+def test_one_district_has_one_round_at_a_time(administrator, open_round, district):
+    with pytest.raises(ValidationError) as error:
+        services.round_create(by=administrator, values=values(), districts=[district])
+    assert "one round at a time" in " ".join(error.value.error_dict["districts"][0].messages)
+    # After the open round closes, a later round for the district is fine.
+    services.round_close(round_=open_round, by=administrator)
+    later = values(opens_on=timezone.localdate() + timedelta(days=1))
+    services.round_create(by=administrator, values=later, districts=[district])
+
+
+def test_a_round_with_ideas_waiting_is_not_closed(administrator, make_idea, open_round):
+    make_idea("submitted")
+    with pytest.raises(ValidationError) as error:
+        services.round_close(round_=open_round, by=administrator)
+    assert "wait for a decision" in error.value.messages[0]
+    open_round.refresh_from_db()
+    assert open_round.closes_on is None
+
+
+def test_open_close_and_extend_a_round(administrator, other_district):
+    today = timezone.localdate()
+    coming = values(opens_on=today + timedelta(days=10), closes_on=today + timedelta(days=40))
+    round_ = services.round_create(by=administrator, values=coming, districts=[other_district])
+    assert not round_.is_open_on(today)
+    round_ = services.round_open(round_=round_, by=administrator)
+    assert round_.opens_on == today and round_.is_open_on(today)
+    round_ = services.round_close(round_=round_, by=administrator)
+    assert not round_.is_open_on(today)
+    with pytest.raises(ValidationError):
+        services.round_extend(round_=round_, by=administrator, closes_on=today - timedelta(days=3))
+    round_ = services.round_extend(
+        round_=round_, by=administrator, closes_on=today + timedelta(days=30)
+    )
+    assert round_.is_open_on(today) and round_.closes_on == today + timedelta(days=30)
+    changes = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_CHANGED)
+        .order_by("id")
+        .values_list("details__change", flat=True)
+    )
+    assert changes == ["created", "opened", "closed", "extended"]
+
+
+def test_the_second_of_two_administrators_editing_at_once_gets_a_conflict(
+    client, administrator, other_district
+):
+    round_ = services.round_create(by=administrator, values=values(), districts=[other_district])
+    second = factories.AdministratorFactory(email="second@example.org")
+    url = reverse("grants:manage_round", args=[round_.pk])
+    # Both open the page at version 1; the first saves a new budget.
+    first_post = form_data(values(budget=Decimal("25000.00")), [other_district], version=1)
+    client.force_login(administrator)
+    assert client.post(url, first_post).status_code == 302
+    client.force_login(second)
+    second_post = form_data(
+        values(name_fi="Syksy kylässä", budget=Decimal("15000.00")), [other_district], version=1
+    )
+    response = client.post(url, second_post)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this round" in page
+    # What the second administrator typed is still in the form, beside what changed.
+    assert 'value="Syksy kylässä"' in page and "Budget (€): 25,000.00" in page
+    round_.refresh_from_db()
+    assert round_.budget == Decimal("25000.00") and round_.name_fi == "Kesä kylässä"
+    # Sending it again, knowingly, saves it.
+    second_post["version"] = str(round_.version)
+    assert client.post(url, second_post).status_code == 302
+    round_.refresh_from_db()
+    assert round_.name_fi == "Syksy kylässä"
+
+
+def test_the_round_pages_work_and_refuse_bad_input_with_reasons(
+    client, administrator, other_district
+):
+    client.force_login(administrator)
+    assert client.get(reverse("grants:manage")).status_code == 200
+    new = reverse("grants:manage_round_new")
+    assert client.get(new).status_code == 200
+    bad = form_data(values(budget="lots", max_grant=Decimal("100")), [other_district])
+    response = client.post(new, bad)
+    assert response.status_code == 400
+    assert "Enter a number." in response.content.decode()
+    response = client.post(new, form_data(values(max_grant=Decimal("100")), [other_district]))
+    assert response.status_code == 400
+    assert "cannot be lower than the default grant" in response.content.decode()
+    response = client.post(new, form_data(values(), [other_district]))
+    round_ = Round.objects.get(name_fi="Kesä kylässä")
+    assert response.status_code == 302 and response["Location"].endswith(
+        reverse("grants:manage_round", args=[round_.pk])
+    )
+    close = client.post(reverse("grants:manage_round_close", args=[round_.pk]), follow=True)
+    assert "is closed" in close.content.decode()
+    extend = client.post(
+        reverse("grants:manage_round_extend", args=[round_.pk]), {"closes_on": "not a date"}
+    )
+    assert extend.status_code == 302
+    round_.refresh_from_db()
+    assert round_.closes_on < timezone.localdate()
+
+
+def test_the_public_round_page_shows_rules_deadline_districts_and_money_left(
+    client, open_round, make_idea
+):
+    Round.objects.filter(pk=open_round.pk).update(
+        rules_fi="Rahoitamme pieniä kokeiluja.", rules_sv="Vi finansierar små försök."
+    )
+    make_idea("approved")
+    with translation.override("sv"):
+        url = reverse("grants:round", args=[open_round.pk])
+    assert url.startswith("/sv/")
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vi finansierar små försök." in page and "Iittala" in page
+    assert "59" in page and "500,00" in page  # still available of the budget
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("grants:round", args=[open_round.pk]) in home
+    assert client.get(reverse("grants:round", args=[99999])).status_code == 404
+
+
+def test_ready_made_reasons_in_three_languages(client, administrator, agent):
+    client.force_login(administrator)
+    url = reverse("grants:manage_reason_new")
+    response = client.post(url, {"title_fi": "", "text_fi": ""})
+    assert response.status_code == 400
+    response = client.post(
+        url,
+        {
+            "title_fi": "Jo käynnissä",
+            "title_sv": "Pågår redan",
+            "text_fi": "Toiminta on jo käynnissä, joten se ei ole kokeilu.",
+            "text_sv": "Verksamheten pågår redan, så det är inget försök.",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    reason = ReasonTemplate.objects.get()
+    assert reason.text_in("sv").startswith("Verksamheten")
+    assert reason.text_in("en").startswith("Toiminta")  # the Finnish text stands in
+    with translation.override("sv"):
+        assert reason.title == "Pågår redan"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REASON_CHANGED).count() == 1
+    client.force_login(agent)
+    assert client.get(reverse("grants:manage_reasons")).status_code == 403
