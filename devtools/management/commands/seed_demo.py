@@ -66,14 +66,10 @@ class Command(BaseCommand):
         resident = demo.user_ensure("resident@example.org", "Riikka Asukas", password=password)
         agent = demo.user_ensure("agent@example.org", "Aino Agentti", password=password)
         manager = demo.user_ensure("manager@example.org", "Markku Päällikkö", password=password)
-        administrator = demo.user_ensure(
-            "admin@example.org", "Anna Ylläpitäjä", password=password
-        )
+        administrator = demo.user_ensure("admin@example.org", "Anna Ylläpitäjä", password=password)
         demo.role_grant(user=agent, group=AGENT_GROUP, totp_secret=DEMO_TOTP_SECRET)
         demo.role_grant(user=manager, group=MANAGER_GROUP, totp_secret=DEMO_TOTP_SECRET)
-        demo.role_grant(
-            user=administrator, group=ADMINISTRATOR_GROUP, totp_secret=DEMO_TOTP_SECRET
-        )
+        demo.role_grant(user=administrator, group=ADMINISTRATOR_GROUP, totp_secret=DEMO_TOTP_SECRET)
         self.stdout.write(
             "The demo agent, manager and administrator log in with a second step: add the secret "
             f"{DEMO_TOTP_SECRET} to an authenticator app (demo only)."
