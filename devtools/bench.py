@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actors.models import District, User
-from actors.roles import AGENT_GROUP, MANAGER_GROUP
+from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP
 from grants import selectors, services, spam
-from grants.models import Idea, Notification
+from grants.models import Idea, Notification, Round
 from grants.services import reminders
 from grants.workflow import Status
 from reports.models import Export
@@ -123,6 +123,17 @@ def _get(client: Client, url: str, *, htmx: bool = False) -> int:
     return response.status_code
 
 
+def _administrator() -> User:
+    """The programme administrator who reads the /manage/ pages (made once)."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.filter(groups__name=ADMINISTRATOR_GROUP).order_by("pk").first()
+    if user is None:
+        user = User.objects.create_user(email="bench-admin@example.org", password=None)
+        user.groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
+    return user
+
+
 class Personas:
     def __init__(self):
         district = District.objects.order_by("slug").first()
@@ -139,12 +150,14 @@ class Personas:
             .order_by("-n", "pk")
             .first()
         )
-        for user in (self.agent, self.manager):
+        self.administrator = _administrator()
+        for user in (self.agent, self.manager, self.administrator):
             _with_second_factor(user)
         # The pages are read in English; a person's own language would redirect there.
-        User.objects.filter(pk__in=[self.agent.pk, self.manager.pk, self.resident.pk]).update(
-            language="en"
-        )
+        User.objects.filter(
+            pk__in=[self.agent.pk, self.manager.pk, self.resident.pk, self.administrator.pk]
+        ).update(language="en")
+        self.round = Round.objects.order_by("-opens_on", "-pk").first()
         # The agent's idea page is measured at its fullest: an idea waiting for a decision that
         # has similar past pilots in its district (so partners are suggested too).
         waiting = Idea.objects.filter(district=district, status=Status.SUBMITTED).order_by("pk")
@@ -198,6 +211,14 @@ def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
             ("comparison", "manager", reverse("reports:compare")),
             ("showcase", "anonymous", reverse("reports:pilots")),
             ("open data JSON", "anonymous", reverse("reports:open_data_json")),
+            ("round's public page", "anonymous", reverse("grants:round", args=[personas.round.pk])),
+            ("administrator's rounds", "administrator", reverse("grants:manage")),
+            (
+                "administrator's round",
+                "administrator",
+                reverse("grants:manage_round", args=[personas.round.pk]),
+            ),
+            ("administrator's staff", "administrator", reverse("actors:manage_staff")),
         ]
 
 
@@ -220,6 +241,7 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
         "resident": _client(personas.resident),
         "agent": _client(personas.agent),
         "manager": _client(personas.manager),
+        "administrator": _client(personas.administrator),
     }
     pages = page_urls(personas)
     floors: dict[str, list[float]] = {persona: [] for persona in clients}

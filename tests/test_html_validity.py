@@ -31,8 +31,11 @@ def _vnu_errors(files: list[Path]) -> list[str]:
 
 
 def test_the_main_pages_are_valid_html(
-    client, tmp_path, resident, agent, manager, make_idea, district
+    client, tmp_path, resident, agent, manager, make_idea, district, open_round
 ):
+    from tests import factories
+
+    administrator = factories.AdministratorFactory()
     pilot = make_idea("closed", title="Lukukoira kirjastossa")
     waiting = make_idea("submitted", title="Pihapelit")
     pages = {
@@ -44,6 +47,7 @@ def test_the_main_pages_are_valid_html(
             reverse("account_login"),
             reverse("privacy"),
             reverse("accessibility"),
+            reverse("grants:round", args=[open_round.pk]),
         ],
         resident: [
             reverse("grants:my"),
@@ -62,6 +66,17 @@ def test_the_main_pages_are_valid_html(
             reverse("reports:district", args=[district.slug]),
             reverse("reports:compare"),
             reverse("audit:log"),
+        ],
+        administrator: [
+            reverse("grants:manage"),
+            reverse("grants:manage_round_new"),
+            reverse("grants:manage_round", args=[open_round.pk]),
+            reverse("grants:manage_reasons"),
+            reverse("grants:manage_reason_new"),
+            reverse("actors:manage_districts"),
+            reverse("actors:manage_district", args=[district.pk]),
+            reverse("actors:manage_staff"),
+            reverse("actors:manage_staff_member", args=[agent.pk]),
         ],
     }
     files = []

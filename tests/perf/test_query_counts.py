@@ -24,13 +24,17 @@ CEILINGS = {
     "agent's idea page": 14,
     "agent's follow-up": 13,
     "agent's money": 9,
-    "agent's idea mill": 22,
+    "agent's idea mill": 20,
     "resident's /my/": 8,
     "district report": 17,  # the funnel from ideas to permanent services: one aggregate
     "comparison": 10,
     "showcase": 6,
     "open data JSON": 6,
     "idea submission (POST)": 64,
+    "round's public page": 3,
+    "administrator's rounds": 8,
+    "administrator's round": 9,
+    "administrator's staff": 10,
 }
 
 
@@ -41,7 +45,13 @@ def _counts(size: int) -> dict[str, int]:
     personas = bench.Personas()
     agent, manager = bench._client(personas.agent), bench._client(personas.manager)
     resident, anonymous = bench._client(personas.resident), bench._client(None)
-    clients = {"agent": agent, "manager": manager, "resident": resident, "anonymous": anonymous}
+    clients = {
+        "agent": agent,
+        "manager": manager,
+        "resident": resident,
+        "anonymous": anonymous,
+        "administrator": bench._client(personas.administrator),
+    }
     pages = {name: (clients[who], url) for name, who, url in bench.page_urls(personas)}
     counts = {}
     for name, (client, url) in pages.items():
