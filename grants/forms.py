@@ -28,6 +28,28 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _rounds_help(today) -> str:
+    """Which round an idea goes to: the open round of its district, each linked to its rules."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    from .selectors import open_rounds
+
+    rounds = format_html_join(
+        "; ",
+        '<a href="{}">{}</a> ({})',
+        (
+            (
+                reverse("grants:round", args=[round_.pk]),
+                round_.name,
+                ", ".join(district.name for district in round_.districts.all()),
+            )
+            for round_ in open_rounds(today=today).order_by("-opens_on", "-id")
+        ),
+    )
+    return format_html("{} {}", _("The idea goes to the open round of its district:"), rounds)
+
+
 class IdeaForm(forms.ModelForm):
     """The idea: eight required fields, the amount pre-filled with the round's default grant."""
 
@@ -94,6 +116,7 @@ class IdeaForm(forms.ModelForm):
         self.fields["district"].queryset = districts_with_open_rounds(today=self.today)
         # A screen reader reads "---------" as dashes: the empty choice says what to do.
         self.fields["district"].empty_label = _("Choose the district")
+        self.fields["district"].help_text = _rounds_help(self.today)
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()
