@@ -28,6 +28,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def published_pilot(pilot_id) -> Idea | None:
+    """A pilot whose story is public (the showcase's), or None."""
+    from .selectors import showcase_pilots
+
+    if not pilot_id:
+        return None
+    return showcase_pilots().filter(pk=pilot_id).first()
+
+
 def _rounds_help(today) -> str:
     """Which round an idea goes to: the open round of its district, each linked to its rules."""
     from django.urls import reverse
@@ -52,6 +61,9 @@ def _rounds_help(today) -> str:
 
 class IdeaForm(forms.ModelForm):
     """The idea: eight required fields, the amount pre-filled with the round's default grant."""
+
+    # The published pilot this idea repeats, when the maker started from its page.
+    origin = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     age_groups = forms.MultipleChoiceField(
         label=_("Who benefits"),
@@ -143,10 +155,15 @@ class IdeaForm(forms.ModelForm):
             Fieldset(_("Money and partners"), "amount", "partners", "partners_text"),
             Div("website", css_class="mp-hp"),
             "started",
+            "origin",
         )
         self.helper.add_input(Submit("submit", _("Submit the idea")))
         self.helper.add_input(SecondarySubmit("preview", _("Preview")))
         self.helper.add_input(SecondarySubmit("save_draft", _("Save as a draft")))
+
+    def clean_origin(self):
+        # A pilot that is not (or no longer) public is simply not linked: nothing to refuse.
+        return published_pilot(self.cleaned_data.get("origin"))
 
     def clean(self):
         cleaned = super().clean()

@@ -167,6 +167,16 @@ class Idea(models.Model):
     # When the maker was told that this untouched draft will be deleted (grants/retention.py);
     # editing the draft clears it.
     retention_notice_at = models.DateTimeField(_("deletion notice sent"), null=True, blank=True)
+    # The pilot this idea repeats in another place ("start a similar pilot in my district"):
+    # how far a good idea travels.
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("started from"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

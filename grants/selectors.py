@@ -613,6 +613,11 @@ def showcase_pilots() -> QuerySet[Idea]:
     )
 
 
+def repeats_of(*, pilot: Idea) -> int:
+    """How many ideas (sent, not drafts) started from this pilot's page."""
+    return Idea.objects.filter(origin=pilot).exclude(status=Status.DRAFT).count()
+
+
 def district_slugs_in_scope(user) -> list[str] | None:
     """The districts an agent's work is limited to, by slug, or None for every district."""
     ids = roles.district_ids_in_scope(user)

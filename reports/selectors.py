@@ -44,6 +44,7 @@ def district_report(*, district: District, round_: Round | None = None) -> dict:
     reports = ClosingReport.objects.filter(**scope)
     report["candidates"] = permanent_candidates(reports)
     report["funnel"] = funnel(district=district, round_=round_)
+    report["travelled"] = travelled(district=district, round_=round_)
     report["failures"] = failures(reports)
     report["lessons"] = lessons_of(
         Lesson.objects.filter(**{f"report__{name}": value for name, value in scope.items()})
@@ -290,6 +291,25 @@ def decidable_pilots() -> QuerySet[Idea]:
     return Idea.objects.filter(
         status__in=PAST_STATUSES, closing_report__isnull=False
     ).select_related("district", "closing_report", "city_decision__owner")
+
+
+def travelled(*, district: District, round_: Round | None = None) -> dict[str, int]:
+    """How far good ideas travel, in one query: the district's ideas started from a pilot
+    elsewhere, and the ideas elsewhere started from the district's pilots."""
+    from grants.workflow import Status
+
+    ideas = Idea.objects.exclude(status=Status.DRAFT).filter(
+        Q(district=district) | Q(origin__district=district)
+    )
+    if round_ is not None:
+        ideas = ideas.filter(round=round_)
+    here = Q(district=district)
+    return ideas.aggregate(
+        from_elsewhere=Count(
+            "id", filter=here & Q(origin__isnull=False) & ~Q(origin__district=district)
+        ),
+        repeated_elsewhere=Count("id", filter=~here & Q(origin__district=district)),
+    )
 
 
 def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str, str, int]]:

@@ -308,7 +308,11 @@ def pilot_detail(request, idea_id: int):
     )
     if pilot is None:
         raise Http404
-    return render(request, "reports/pilot_detail.html", {"pilot": pilot})
+    return render(
+        request,
+        "reports/pilot_detail.html",
+        {"pilot": pilot, "repeats": grant_selectors.repeats_of(pilot=pilot)},
+    )
 
 
 OPEN_DATA_PAGE = 1000

@@ -59,9 +59,11 @@ def idea_create(
     partners_text: str = "",
     today: date | None = None,
     submission_key: str | None = None,
+    origin: Idea | None = None,
     _assisting: bool = False,
 ) -> Idea:
-    """A new idea as a draft, in the open round that covers its district."""
+    """A new idea as a draft, in the open round that covers its district; `origin`, the
+    published pilot it repeats."""
     # Only an agent entering someone's idea may name an actor they do not belong to.
     assisting = _assisting and roles.is_agent(created_by)
     belongs = applicant is None or applicant.memberships.filter(user=created_by).exists()
@@ -84,8 +86,9 @@ def idea_create(
         amount=amount,
         partners_text=partners_text,
         status=Status.DRAFT,
+        origin=origin,
     )
-    idea.full_clean(exclude=["round", "applicant", "created_by", "submission_key"])
+    idea.full_clean(exclude=["round", "applicant", "created_by", "submission_key", "origin"])
     if submission_key:
         idea.submission_key = submission_key
         existing = Idea.objects.filter(submission_key=submission_key).first()

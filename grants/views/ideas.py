@@ -17,7 +17,7 @@ from actors import services as actor_services
 from common.posted import posted
 
 from .. import selectors, services, spam
-from ..forms import ClaimForm, EmailForm, IdeaForm
+from ..forms import ClaimForm, EmailForm, IdeaForm, published_pilot
 from ..models import AgeGroup, Idea
 from ..workflow import EDITABLE_STATUSES, Status, WorkflowError
 from . import session_drafts
@@ -41,8 +41,21 @@ def idea_create(request):
     if request.method != "POST":
         saved = session_drafts.idea_draft(request.session)
         initial = session_drafts.initial_from(saved) if saved else None
+        origin = None if saved else published_pilot(_number(request.GET.get("from")))
+        if origin is not None:
+            initial = {
+                "title": origin.title,
+                "need": origin.need,
+                "plan": origin.plan,
+                "age_groups": origin.age_groups,
+                "origin": origin.pk,
+            }
         form = IdeaForm(initial=initial, user=request.user)
-        return render(request, "grants/idea_form.html", {"form": form, "restored": bool(saved)})
+        return render(
+            request,
+            "grants/idea_form.html",
+            {"form": form, "restored": bool(saved), "origin": origin},
+        )
     form = IdeaForm(request.POST, user=request.user)
     if "edit" in request.POST:
         return render(request, "grants/idea_form.html", {"form": form})
@@ -56,6 +69,10 @@ def idea_create(request):
         session_drafts.keep_pending_idea(request.session, request.POST, hold=hold)
         return redirect("grants:idea_finish")
     return _create_idea(request, form, submit=submit, hold=hold)
+
+
+def _number(value) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 def _render_preview(request, form, idea=None):
@@ -95,6 +112,7 @@ def _create_idea(request, form, *, submit: bool, hold: str = ""):
             applicant=data.get("applicant"),
             partners=list(data.get("partners") or []),
             submission_key=data.get("started") or None,
+            origin=data.get("origin"),
             **{name: data[name] for name in Idea.EDITABLE_FIELDS},
         )
         if submit:
