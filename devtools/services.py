@@ -66,7 +66,8 @@ def organisation_ensure(name: str, kind: str, district: District, *, members) ->
 
 
 def reason_template_ensure(*, title: str, **texts) -> ReasonTemplate:
-    template, _ = ReasonTemplate.objects.get_or_create(title=title, defaults=texts)
+    # By the Finnish title: the one every language falls back to.
+    template, _ = ReasonTemplate.objects.get_or_create(title_fi=title, defaults=texts)
     return template
 
 

@@ -18,13 +18,41 @@ def test_seed_demo_creates_the_demo_and_is_idempotent():
     assert (User.objects.count(), Idea.objects.count(), Round.objects.count()) == counts
 
     assert set(District.objects.values_list("slug", flat=True)) >= {"iittala", "jukola"}
-    round_ = Round.objects.get(name="Kylä kaupungissa")
+    round_ = Round.objects.get(slug="kyla-kaupungissa")
     assert round_.budget == Decimal("60000.00")
     assert round_.is_open_on(__import__("django.utils.timezone").utils.timezone.localdate())
     assert ClosingReport.objects.count() >= 1
     assert len(set(Idea.objects.values_list("status", flat=True))) >= 3
     assert Idea.objects.filter(title="Elämänkaarikahvila").exists()
     assert Idea.objects.filter(title="Torstaitreffit").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_closed_round_and_what_the_city_decided():
+    from django.utils import timezone
+
+    from grants.models import CityDecision, ReasonTemplate
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    earlier = Round.objects.get(slug="kevat")
+    assert not earlier.is_open_on(timezone.localdate())
+    assert set(earlier.districts.values_list("slug", flat=True)) == {"iittala", "jukola"}
+    pilots = Idea.objects.filter(round=earlier)
+    assert set(pilots.values_list("district__slug", flat=True)) == {"iittala", "jukola"}
+    outcomes = dict(
+        CityDecision.objects.filter(idea__round=earlier).values_list("idea__title", "outcome")
+    )
+    assert outcomes == {
+        "Torstaitreffit": "permanent",
+        "Kielikahvila kirjastossa": "spread",
+        "Ulkojumppa puistossa": "stop",
+    }
+    # The permanent service is tried again in the other district.
+    repeat = Idea.objects.get(title="Torstaitreffit Iittalassa")
+    assert repeat.origin.title == "Torstaitreffit" and repeat.district.slug == "iittala"
+    assert ReasonTemplate.objects.count() == 2
+    assert User.objects.get(email="admin@example.org").has_perm("grants.manage_programme")
 
 
 @pytest.mark.django_db

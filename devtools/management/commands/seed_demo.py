@@ -10,7 +10,7 @@ from django.utils import timezone
 from actors.models import Actor
 from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP, ensure_roles
 from grants import services, spam
-from grants.models import ClosingReport, Idea
+from grants.models import CityDecision, ClosingReport, Idea
 
 from ... import services as demo
 
@@ -131,18 +131,30 @@ class Command(BaseCommand):
             publish=True,
         )
 
+        earlier = self._earlier_round(
+            resident=resident,
+            agent=agent,
+            manager=manager,
+            school=school,
+            association=association,
+            iittala=iittala,
+            jukola=jukola,
+            today=today,
+        )
+        # Torstaitreffit became a permanent service in Jukola; Iittala tries it now.
         thursday = services.idea_create(
             created_by=resident,
-            applicant=school,
-            title="Torstaitreffit",
-            need="Opettajat, oppilaat ja vanhemmat tapaavat vain vanhempainilloissa.",
-            plan="Joka torstai koululla vapaamuotoinen tapaaminen opettajille, oppilaille ja "
-            "vanhemmille.",
+            applicant=association,
+            title="Torstaitreffit Iittalassa",
+            need="Kylän vanhemmat ja koululaiset tapaavat harvoin muualla kuin kaupassa.",
+            plan="Joka torstai kylätalolla vapaamuotoinen tapaaminen kyläläisille, "
+            "koululaisille ja vanhemmille, Jukolan mallin mukaan.",
             age_groups=["children", "youth", "adults"],
-            district=jukola,
+            district=iittala,
             starts_on=today - timedelta(days=20),
             ends_on=today + timedelta(days=40),
             amount=Decimal("500.00"),
+            origin=earlier["thursday"],
         )
         services.idea_submit(idea=thursday, by=resident)
         services.idea_approve(idea=thursday, by=agent)
@@ -229,15 +241,161 @@ class Command(BaseCommand):
         )
         services.idea_submit(idea=suspect, by=resident, hold_reason=spam.REASON_HONEYPOT)
 
+    def _earlier_round(
+        self, *, resident, agent, manager, school, association, iittala, jukola, today
+    ) -> dict:
+        """A round of last spring, closed, with its pilots reported and closed and the city's
+        decisions on them: Torstaitreffit became a permanent service (as it did in the real
+        programme), the language café spread to the other district, outdoor gym stopped."""
+        opened = today - timedelta(days=330)
+        demo.round_ensure(
+            slug="kevat",
+            districts=[iittala, jukola],
+            name="Kevään kokeilut",
+            name_sv="Vårens försök",
+            name_en="Spring experiments",
+            rules_fi=DEMO_RULES["fi"],
+            rules_sv=DEMO_RULES["sv"],
+            rules_en=DEMO_RULES["en"],
+            budget=Decimal("10000.00"),
+            default_grant=Decimal("500.00"),
+            max_grant=Decimal("1000.00"),
+            opens_on=opened,
+            closes_on=today - timedelta(days=150),
+            decision_target_days=7,
+        )
+        pilots = [
+            (
+                "thursday",
+                "Torstaitreffit",
+                school,
+                jukola,
+                "Opettajat, oppilaat ja vanhemmat tapaavat vain vanhempainilloissa.",
+                "Joka torstai koululla vapaamuotoinen tapaaminen opettajille, oppilaille ja "
+                "vanhemmille.",
+                ["children", "youth", "adults"],
+                ClosingReport.Continuation.PERMANENT,
+                [
+                    "Matala kynnys toimii: ei ohjelmaa, vain kahvi ja aikaa jutella.",
+                    "Torstai-iltapäivä sopi kaikille, koska kerhot ovat muina päivinä.",
+                ],
+            ),
+            (
+                "language_cafe",
+                "Kielikahvila kirjastossa",
+                association,
+                iittala,
+                "Maahan muuttaneet kyläläiset eivät pääse harjoittelemaan suomea arjessa.",
+                "Kahdesti kuussa kielikahvila kirjaston lukusalissa; vapaaehtoiset "
+                "keskustelevat suomeksi.",
+                ["adults", "elderly"],
+                ClosingReport.Continuation.PERMANENT,
+                [
+                    "Eläkeläiset olivat parhaita keskustelijoita: heillä on aikaa.",
+                    "Kirjasto on luonteva paikka, koska sinne tullaan muutenkin.",
+                ],
+            ),
+            (
+                "outdoor_gym",
+                "Ulkojumppa puistossa",
+                association,
+                jukola,
+                "Puistossa ei ole liikuntaa aikuisille.",
+                "Viikoittainen ohjattu ulkojumppa puistossa koko kevään.",
+                ["adults"],
+                ClosingReport.Continuation.WE_CONTINUE,
+                [
+                    "Sateella kukaan ei tule: tarvitaan katos tai sisätila.",
+                    "Ohjaaja tarvitaan joka kerta, vapaaehtoisuus ei riittänyt.",
+                ],
+            ),
+        ]
+        made = {}
+        for key, title, applicant, district, need, plan, ages, continuation, lessons in pilots:
+            idea = services.idea_create(
+                created_by=resident,
+                applicant=applicant,
+                title=title,
+                need=need,
+                plan=plan,
+                age_groups=ages,
+                district=district,
+                starts_on=opened + timedelta(days=20),
+                ends_on=opened + timedelta(days=120),
+                amount=Decimal("500.00"),
+                today=opened + timedelta(days=5),
+            )
+            services.idea_submit(idea=idea, by=resident)
+            services.idea_approve(idea=idea, by=agent)
+            services.idea_start(idea=idea)
+            services.closing_report_submit(
+                idea=idea,
+                by=resident,
+                lessons=lessons,
+                what_happened="Kokeilu pidettiin koko kevään ajan.",
+                participants_children=10 if "children" in ages else 0,
+                participants_youth=5 if "youth" in ages else 0,
+                participants_adults=15,
+                participants_elderly=8 if "elderly" in ages else 0,
+                actual_cost=Decimal("480.00"),
+                what_worked=lessons[0],
+                what_did_not_work=lessons[1],
+                novelty=3,
+                change=4,
+                usefulness=4,
+                continuation=continuation,
+                continuation_form="",
+                publish=True,
+            )
+            services.idea_close(idea=idea, by=agent)
+            made[key] = idea
+        decisions = [
+            (
+                "thursday",
+                CityDecision.Outcome.PERMANENT,
+                "Koulu ja vanhemmat haluavat jatkaa; kustannus on pieni ja kävijöitä riittää.",
+                {"unit": "Sivistyspalvelut, Jukolan koulu", "yearly_cost": "1800"},
+            ),
+            (
+                "language_cafe",
+                CityDecision.Outcome.SPREAD,
+                "Toimi hyvin Iittalassa; kirjasto kokeilee samaa Jukolassa.",
+                {"unit": "Kirjastopalvelut", "yearly_cost": "600", "spread_to": [jukola]},
+            ),
+            (
+                "outdoor_gym",
+                CityDecision.Outcome.STOP,
+                "Sää ratkaisi osallistumisen; kaupunki ei jatka ulkojumppaa tässä muodossa.",
+                {},
+            ),
+        ]
+        for key, outcome, reason, fields in decisions:
+            owned = outcome != CityDecision.Outcome.STOP
+            services.city_decision_record(
+                idea=made[key],
+                by=manager,
+                outcome=outcome,
+                reason=reason,
+                owner=manager if owned else None,
+                funding_line="Sivistyspalvelut, toimintamenot" if owned else "",
+                follow_up_on=today + timedelta(days=120) if owned else None,
+                **fields,
+            )
+        return made
+
     def _reason_templates(self) -> None:
         demo.reason_template_ensure(
             title="Rahat käytetty",
+            title_sv="Pengarna är slut",
+            title_en="The money is used",
             text_fi="Tämän haun rahat on jo käytetty. Voit hakea uudelleen seuraavassa haussa.",
             text_sv="Pengarna i den här omgången är redan slut. Du kan söka igen i nästa omgång.",
             text_en="This round's money is already used. You can apply again in the next round.",
         )
         demo.reason_template_ensure(
             title="Jo olemassa",
+            title_sv="Finns redan",
+            title_en="Already exists",
             text_fi="Alueella toimii jo samanlainen toiminta. Agentti auttaa mielellään "
             "yhdistämään teidät.",
             text_sv="En liknande verksamhet finns redan i området. Agenten hjälper gärna "
