@@ -3,6 +3,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,19 @@ class IdeaForm(forms.ModelForm):
 
     # The published pilot this idea repeats, when the maker started from its page.
     origin = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    needs_grant = forms.TypedChoiceField(
+        label=_("What does the pilot need?"),
+        choices=[
+            (True, _("A grant")),
+            (False, _("No money: only the go-ahead, some help or premises")),
+        ],
+        coerce=lambda value: value not in (False, "False", "false", "0"),
+        empty_value=True,
+        required=False,
+        initial=True,
+        widget=forms.RadioSelect,
+        help_text=_("An experiment without money goes through the same light review."),
+    )
 
     age_groups = forms.MultipleChoiceField(
         label=_("Who benefits"),
@@ -129,6 +143,12 @@ class IdeaForm(forms.ModelForm):
         # A screen reader reads "---------" as dashes: the empty choice says what to do.
         self.fields["district"].empty_label = _("Choose the district")
         self.fields["district"].help_text = _rounds_help(self.today)
+        self.fields["amount"].required = False
+        self.fields["amount"].validators.append(MinValueValidator(Decimal("1")))
+        self.fields["amount"].help_text = _("Only when the pilot needs a grant.")
+        self.fields["help_needed"].help_text = _(
+            "For example a room, tools, or an introduction to the school: the agent can help."
+        )
         if not self.instance.pk and "amount" not in self.initial:
             self.initial["amount"] = Decimal("500")
         self.helper = FormHelper()
@@ -152,7 +172,14 @@ class IdeaForm(forms.ModelForm):
                     css_class="row",
                 ),
             ),
-            Fieldset(_("Money and partners"), "amount", "partners", "partners_text"),
+            Fieldset(
+                _("Money and partners"),
+                "needs_grant",
+                "amount",
+                "help_needed",
+                "partners",
+                "partners_text",
+            ),
             Div("website", css_class="mp-hp"),
             "started",
             "origin",
@@ -171,6 +198,12 @@ class IdeaForm(forms.ModelForm):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The pilot cannot end before it starts."))
         district: District | None = cleaned.get("district")
+        if cleaned.get("needs_grant") is False:
+            # No money asked: whatever the amount field holds does not count.
+            self._errors.pop("amount", None)
+            cleaned["amount"] = Decimal("0")
+        elif cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Give the amount, or choose that the pilot needs no money."))
         amount = cleaned.get("amount")
         if district is not None:
             round_ = round_for_district(district=district, today=self.today)

@@ -109,6 +109,8 @@ class Idea(models.Model):
         "starts_on",
         "ends_on",
         "amount",
+        "needs_grant",
+        "help_needed",
         "partners_text",
     )
 
@@ -137,8 +139,12 @@ class Idea(models.Model):
         _("amount asked (€)"),
         max_digits=8,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("1"))],
+        validators=[MinValueValidator(Decimal("0"))],
     )
+    # An experiment may need no money at all, only the go-ahead, some help or premises: it goes
+    # through the same light review and closing report, without a grant (amount 0).
+    needs_grant = models.BooleanField(_("needs a grant"), default=True)
+    help_needed = models.CharField(_("help or premises needed"), max_length=300, blank=True)
     partners = models.ManyToManyField(
         Actor, blank=True, related_name="partner_ideas", verbose_name=_("partners")
     )
@@ -205,7 +211,10 @@ class Idea(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="idea_ends_after_start"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="idea_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(needs_grant=True, amount__gt=0) | Q(needs_grant=False, amount=0),
+                name="idea_amount_matches_need",
+            ),
         ]
 
     def __str__(self) -> str:

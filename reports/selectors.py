@@ -324,7 +324,9 @@ def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str
         ideas = ideas.filter(round=round_)
     counts = ideas.aggregate(
         ideas=Count("id"),
-        granted=Count("id", filter=Q(status__in=GRANTED_STATUSES)),
+        granted=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=True)),
+        # Experiments that needed no money count beside the granted ones.
+        without_grant=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=False)),
         reported=Count("id", filter=Q(closing_report__isnull=False)),
         candidates=Count("id", filter=Q(closing_report__continuation__in=PERMANENT_CANDIDATES)),
         decided=Count("id", filter=Q(city_decision__isnull=False)),
@@ -333,6 +335,7 @@ def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str
     labels = [
         ("ideas", _("Ideas sent")),
         ("granted", _("Granted")),
+        ("without_grant", _("Approved without a grant")),
         ("reported", _("Closing report in")),
         ("candidates", _("Candidates to continue")),
         ("decided", _("Decided by the city")),

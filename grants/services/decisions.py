@@ -122,6 +122,8 @@ def idea_approve(*, idea: Idea, by: User, amount: Decimal | None = None) -> Idea
 
 def _approve(*, idea: Idea, by: User, amount: Decimal | None, bulk: bool = False) -> Idea:
     idea = _change_status(idea=idea, action=Action.APPROVE, by=by, role=Role.AGENT)
+    if not idea.needs_grant:
+        return _approve_without_grant(idea=idea, by=by, bulk=bulk)
     round_ = idea.round
     fast_track = amount is None
     amount = idea.fast_track_amount if fast_track else Decimal(amount)
@@ -156,6 +158,23 @@ def _approve(*, idea: Idea, by: User, amount: Decimal | None, bulk: bool = False
         amount=amount,
         amount_asked=idea.amount,
         grant=grant.pk,
+        district=idea.district.slug,
+        **({"bulk": True} if bulk else {}),
+    )
+    _tell_maker(idea, "idea_decided")
+    return idea
+
+
+def _approve_without_grant(*, idea: Idea, by: User, bulk: bool) -> Idea:
+    """An experiment that asked for no money: the go-ahead, no grant, the budget untouched."""
+    idea.decided_at = timezone.now()
+    _save(idea, "decided_at")
+    audit_record(
+        by,
+        AuditEvent.Action.IDEA_APPROVED,
+        idea,
+        amount=Decimal("0"),
+        without_grant=True,
         district=idea.district.slug,
         **({"bulk": True} if bulk else {}),
     )

@@ -57,6 +57,8 @@ def idea_create(
     applicant: Actor | None = None,
     partners: list[Actor] | None = None,
     partners_text: str = "",
+    needs_grant: bool = True,
+    help_needed: str = "",
     today: date | None = None,
     submission_key: str | None = None,
     origin: Idea | None = None,
@@ -83,7 +85,9 @@ def idea_create(
         district=district,
         starts_on=starts_on,
         ends_on=ends_on,
-        amount=amount,
+        amount=amount if needs_grant else Decimal("0"),
+        needs_grant=needs_grant,
+        help_needed=help_needed,
         partners_text=partners_text,
         status=Status.DRAFT,
         origin=origin,
@@ -130,6 +134,8 @@ def idea_update(
         if name not in Idea.EDITABLE_FIELDS:
             raise ValueError(f"{name} is not editable")
         setattr(locked, name, value)
+    if not locked.needs_grant:
+        locked.amount = Decimal("0")
     if applicant is not None:
         if not applicant.memberships.filter(user=by).exists():
             raise PermissionDenied

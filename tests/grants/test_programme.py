@@ -247,3 +247,65 @@ def test_ready_made_reasons_in_three_languages(client, administrator, agent):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REASON_CHANGED).count() == 1
     client.force_login(agent)
     assert client.get(reverse("grants:manage_reasons")).status_code == 403
+
+
+def test_an_experiment_without_money_goes_through_the_same_light_review(
+    client,
+    resident,
+    agent,
+    manager,
+    district,
+    open_round,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from grants.models import Grant, Idea
+    from tests.security import form_data
+
+    settings.SPAM_MIN_SECONDS_TO_FILL = 0
+    client.force_login(resident)
+    data = form_data.idea_data(
+        district,
+        title="Lautapeli-ilta kirjastossa",
+        needs_grant="False",
+        amount="",
+        help_needed="Kirjaston kokoushuone torstai-iltaisin",
+        submit="1",
+    )
+    response = client.post(reverse("grants:idea_new"), data)
+    assert response.status_code == 302
+    idea = Idea.objects.get(title="Lautapeli-ilta kirjastossa")
+    assert idea.needs_grant is False and idea.amount == Decimal("0")
+    assert idea.help_needed == "Kirjaston kokoushuone torstai-iltaisin"
+
+    client.force_login(agent)
+    page = client.get(reverse("grants:agent_idea", args=[idea.pk])).content.decode()
+    assert "Approve without a grant" in page and "Kirjaston kokoushuone" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:agent_idea", args=[idea.pk]), {"decision": "approve"})
+    idea.refresh_from_db()
+    open_round.refresh_from_db()
+    assert idea.status == "approved"
+    assert not Grant.objects.filter(idea=idea).exists()
+    assert open_round.granted_total == Decimal("0.00")
+    assert [message.subject for message in mail.outbox if message.to == [resident.email]] == [
+        "Your experiment may go ahead: Lautapeli-ilta kirjastossa"
+    ]
+    # The district report counts it beside the granted pilots.
+    client.force_login(manager)
+    report = client.get(reverse("reports:district", args=[district.slug]))
+    funnel = {key: count for key, _label, count in report.context["report"]["funnel"]}
+    assert funnel["without_grant"] == 1 and funnel["granted"] == 0
+
+
+def test_an_idea_asking_for_money_must_say_how_much(client, resident, district, open_round):
+    from tests.security import form_data
+
+    client.force_login(resident)
+    data = form_data.idea_data(district, amount="", needs_grant="True", save_draft="1")
+    response = client.post(reverse("grants:idea_new"), data)
+    assert response.status_code == 400
+    assert "Give the amount, or choose that the pilot needs no money." in response.content.decode()

@@ -174,6 +174,7 @@ def test_the_funnel_reconciles_with_the_rows(client, manager, make_idea, distric
     assert funnel == {
         "ideas": ideas.count(),
         "granted": ideas.exclude(status="submitted").count(),
+        "without_grant": 0,
         "reported": ClosingReport.objects.filter(idea__district=district).count(),
         "candidates": 1,
         "decided": 2,
