@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     Attachment,
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(TranslationAdmin):
     list_display = ["name", "opens_on", "closes_on", "budget", "granted_total", "default_grant"]
     readonly_fields = ["granted_total"]
     filter_horizontal = ["districts"]
@@ -81,7 +82,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReasonTemplate)
-class ReasonTemplateAdmin(admin.ModelAdmin):
+class ReasonTemplateAdmin(TranslationAdmin):
     list_display = ["title", "active"]
     list_filter = ["active"]
 

@@ -112,8 +112,9 @@ TEMPLATES = [
     },
 ]
 # Form widgets are drawn by Jinja2 (Django's own widget templates, escaped the same way): a page
-# with a few selects renders in a third of the time (docs/benchmarks.md).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# with a few selects renders in a third of the time (docs/benchmarks.md); the admin's own widget
+# templates, which exist for Django's engine only, by that engine.
+FORM_RENDERER = "common.form_renderer.Jinja2WithDjangoFallback"
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -309,3 +309,18 @@ def test_an_idea_asking_for_money_must_say_how_much(client, resident, district, 
     response = client.post(reverse("grants:idea_new"), data)
     assert response.status_code == 400
     assert "Give the amount, or choose that the pilot needs no money." in response.content.decode()
+
+
+def test_the_django_admin_shows_each_language_of_rounds_districts_and_reasons(client, db):
+    superuser = factories.StaffFactory(is_superuser=True)
+    client.force_login(superuser)
+    for name in (
+        "admin:grants_round_add",
+        "admin:actors_district_add",
+        "admin:grants_reasontemplate_add",
+    ):
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        assert "_sv" in page.content.decode(), name
+    # The admin's own widgets (dates, the password's summary) render too.
+    assert client.get(reverse("admin:actors_user_change", args=[superuser.pk])).status_code == 200
