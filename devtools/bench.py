@@ -158,6 +158,11 @@ class Personas:
             pk__in=[self.agent.pk, self.manager.pk, self.resident.pk, self.administrator.pk]
         ).update(language="en")
         self.round = Round.objects.order_by("-opens_on", "-pk").first()
+        self.past_pilot = (
+            Idea.objects.filter(district=district, status__in=[Status.REPORTED, Status.CLOSED])
+            .order_by("pk")
+            .first()
+        )
         # The agent's idea page is measured at its fullest: an idea waiting for a decision that
         # has similar past pilots in its district (so partners are suggested too).
         waiting = Idea.objects.filter(district=district, status=Status.SUBMITTED).order_by("pk")
@@ -219,6 +224,13 @@ def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
                 reverse("grants:manage_round", args=[personas.round.pk]),
             ),
             ("administrator's staff", "administrator", reverse("actors:manage_staff")),
+            ("administrator's districts", "administrator", reverse("actors:manage_districts")),
+            ("administrator's reasons", "administrator", reverse("grants:manage_reasons")),
+            (
+                "city's decision on a pilot",
+                "manager",
+                reverse("reports:decision", args=[personas.past_pilot.pk]),
+            ),
         ]
 
 

@@ -35,6 +35,9 @@ CEILINGS = {
     "administrator's rounds": 8,
     "administrator's round": 9,
     "administrator's staff": 10,
+    "administrator's districts": 6,
+    "administrator's reasons": 6,
+    "city's decision on a pilot": 12,
 }
 
 
