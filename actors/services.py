@@ -112,7 +112,7 @@ def invitation_send(*, invitation_id: int) -> None:
     with translation.override(language):
         url = settings.SITE_URL + reverse("actors:invitation", args=[invitation.token])
         context = {"invitation": invitation, "url": url}
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
         body = render_to_string("emails/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
@@ -373,7 +373,7 @@ def staff_invitation_send(*, user_id: int, role: str) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         url = settings.SITE_URL + reverse("account_login")
         context = {"user": user, "role": labels[role], "url": url}
-        subject = render_to_string("emails/staff_invitation_subject.txt", context).strip()
+        subject = " ".join(render_to_string("emails/staff_invitation_subject.txt", context).split())
         body = render_to_string("emails/staff_invitation.txt", context)
     send_mail(subject, body, None, [user.email])
 

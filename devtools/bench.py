@@ -450,7 +450,8 @@ def _meaning_memory() -> dict:
 
     from grants import meaning
 
-    held = meaning._index.matrix.nbytes + meaning._index.ids.nbytes + meaning._index.stamps.nbytes
+    index = meaning._index
+    held = index.matrix.nbytes + index.scales.nbytes + index.ids.nbytes + index.stamps.nbytes
     return {
         "vectors": meaning._index.size,
         "index_mb": held / 1_000_000,

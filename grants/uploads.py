@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS_PER_IDEA = 5
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# More pixels than any phone takes: a small file that declares more is a decompression bomb.
+MAX_IMAGE_PIXELS = 60_000_000
 
 
 def sniff_content_type(uploaded) -> str:
@@ -21,10 +23,16 @@ def sniff_content_type(uploaded) -> str:
         return "application/pdf"
     from PIL import Image, UnidentifiedImageError
 
+    too_large = ValidationError(_("The image is too large: at most 60 megapixels."))
     try:
         with Image.open(uploaded) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise too_large
             image.verify()
             image_format = image.format
+    except Image.DecompressionBombError as error:
+        raise too_large from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("Only images (JPEG, PNG, WebP) and PDF files can be added.")

@@ -142,6 +142,10 @@ def _district_context(request, slug: str) -> dict:
     district = get_object_or_404(District, slug=slug)
     rounds = selectors.rounds_of(district=district)
     chosen = request.GET.get("round", "")
+    # A slug is short and plain; anything else (a NUL byte the database cannot compare) is
+    # no round of this district.
+    if len(chosen) > 100 or "\x00" in chosen:
+        raise Http404
     round_ = rounds.filter(slug=chosen).first() if chosen else None
     if chosen and round_ is None:
         raise Http404

@@ -170,7 +170,8 @@ def _send(notification: Notification) -> None:
             context["url"] = settings.SITE_URL + reverse(kind.page, args=[notification.idea_id])
         elif notification.kind == "agent_digest":
             context["url"] = settings.SITE_URL + reverse("grants:agent")
-        subject = render_to_string(f"emails/{kind.template}_subject.txt", context).strip()
+        # One line, whatever a title holds: a line break in a header is refused by the mailer.
+        subject = " ".join(render_to_string(f"emails/{kind.template}_subject.txt", context).split())
         body = render_to_string(f"emails/{kind.template}.txt", context)
         html = render_to_string(f"emails/{kind.template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient.email])

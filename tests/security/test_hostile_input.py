@@ -25,12 +25,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grants import services
-from grants.models import Idea
+from grants.models import Idea, Round
 from tests import factories
 from tests.security import form_data
 
@@ -89,7 +90,12 @@ def world(db, settings, tmp_path):
     organisation = factories.ActorFactory(name="Kylä ry", district=x, members=[a])
     return {
         "x": x,
-        "people": {"resident_a": a, "agent": agent, "anonymous": None},
+        "people": {
+            "resident_a": a,
+            "agent": agent,
+            "administrator": factories.AdministratorFactory(email="admin@example.org"),
+            "anonymous": None,
+        },
         "organisation": organisation,
         "idea": lambda status: factories.idea_in_status(
             status, created_by=a, agent=agent, district=x
@@ -115,7 +121,73 @@ def _close_and_publish(world, prepared, response):
         services.idea_close(idea=idea, by=world["people"]["agent"])
 
 
+def _quiet_round(world):
+    """A round of a district of its own, for the administrator to edit."""
+    number = next(_serial)
+    district = factories.DistrictFactory(name=f"Alue {number}", slug=f"alue-{number}")
+    return factories.RoundFactory(districts=[district])
+
+
+def _round_data(world, round_):
+    return {
+        "name_fi": "Kesä",
+        "budget": "30000.00",
+        "default_grant": "500.00",
+        "max_grant": "1000.00",
+        "opens_on": round_.opens_on.isoformat(),
+        "decision_target_days": "7",
+        "districts": [district.pk for district in round_.districts.all()],
+        "version": str(Round.objects.get(pk=round_.pk).version),
+    }
+
+
+def _in_swedish(name, *args):
+    with translation.override("sv"):
+        return reverse(name, args=args)
+
+
 FORMS = {
+    "round": Form(
+        persona="administrator",
+        fields=("name_fi", "name_sv", "rules_fi", "rules_sv"),
+        prepare=_quiet_round,
+        url=lambda world, round_: reverse("grants:manage_round", args=[round_.pk]),
+        data=_round_data,
+        shown_on=lambda world, round_, response: [
+            ("administrator", reverse("grants:manage")),
+            ("anonymous", reverse("grants:round", args=[round_.pk])),
+            ("anonymous", _in_swedish("grants:round", round_.pk)),
+        ],
+    ),
+    "reason": Form(
+        persona="administrator",
+        fields=("title_fi", "title_sv", "text_fi"),
+        url=lambda world, prepared: reverse("grants:manage_reason_new"),
+        data=lambda world, prepared: {
+            "title_fi": "Palkat",
+            "text_fi": "Ei palkkoja.",
+            "active": "on",
+        },
+        shown_on=lambda world, prepared, response: [
+            ("administrator", reverse("grants:manage_reasons")),
+            ("administrator", _in_swedish("grants:manage_reasons")),
+        ],
+    ),
+    "district": Form(
+        persona="administrator",
+        fields=("name_fi", "name_sv"),
+        url=lambda world, prepared: reverse("actors:manage_districts"),
+        data=lambda world, prepared: {"name_fi": f"Uusi {next(_serial)}"},
+        shown_on=lambda world, prepared, response: [
+            ("administrator", reverse("actors:manage_districts"))
+        ],
+    ),
+    "staff_invite": Form(
+        persona="administrator",
+        fields=("email",),
+        url=lambda world, prepared: reverse("actors:manage_staff"),
+        data=lambda world, prepared: {"email": "new@example.org", "role": "manager"},
+    ),
     "idea": Form(
         persona="resident_a",
         fields=("title", "need", "plan", "partners_text"),
@@ -390,7 +462,12 @@ def test_the_cases_cover_every_form_class_of_the_app():
     import actors.forms
     import grants.forms
 
-    left_out = {"EraseForm": "a tick box only", "DecisionForm": "its reason: decline_reason"}
+    left_out = {
+        "EraseForm": "a tick box only",
+        "DecisionForm": "its reason: decline_reason",
+        "RoundExtendForm": "a date only",
+        "StaffDistrictsForm": "tick boxes only",
+    }
     covered = {
         "IdeaForm": "idea",
         "AssistedIdeaForm": "assisted_idea",
@@ -404,6 +481,10 @@ def test_the_cases_cover_every_form_class_of_the_app():
         "ProfileForm": "profile",
         "OrganisationForm": "organisation",
         "InviteForm": "invitation_email",
+        "RoundForm": "round",
+        "ReasonForm": "reason",
+        "DistrictForm": "district",
+        "StaffInviteForm": "staff_invite",
     }
     found = {
         name

@@ -26,7 +26,7 @@ DEMO_RULES = {
     "Emme rahoita jo käynnissä olevaa toimintaa, palkkoja emmekä voittoa tavoittelevaa "
     "myyntiä. Haku on auki ympäri vuoden; vastaamme viikon sisällä.",
     "sv": "Vi finansierar små försök av invånare, föreningar, företag, församlingen och stadens "
-    "enheter som gör livet i området bättre. Det vanliga bidraget är 500 €. Vi finansierar "
+    "enheter som gör livet i området bättre. Det vanliga understödet är 500 €. Vi finansierar "
     "inte verksamhet som redan pågår, löner eller försäljning med vinstsyfte. Ansökan är öppen "
     "året runt; vi svarar inom en vecka.",
     "en": "We fund small experiments by residents, associations, companies, the parish and the "

@@ -1,0 +1,83 @@
+"""Inputs that used to give a server error or break a mail: a forged form token longer than the
+database keeps, a NUL byte in the report's round, an image that declares more pixels than any
+phone takes (a decompression bomb), and a title with a line break in every email's subject."""
+
+import struct
+import zlib
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from grants.models import Idea
+from tests.security import form_data
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A small, valid PNG file whose header declares the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "started", ["x" * 101, "a" * 5000, "forged\x00token", "QZ" * 60 + ":1abc:sig"]
+)
+def test_a_forged_form_token_is_no_server_error(client, resident, district, open_round, started):
+    client.force_login(resident)
+    data = form_data.idea_data(district, title="Pihapelit", started=started, save_draft="1")
+    response = client.post(reverse("grants:idea_new"), data)
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        assert Idea.objects.get(title="Pihapelit").submission_key is None
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\x00", "x" * 500])
+def test_a_strange_round_on_the_district_report_is_not_found(client, manager, district, value):
+    client.force_login(manager)
+    response = client.get(reverse("reports:district", args=[district.slug]), {"round": value})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("size", [(30000, 30000), (10000, 7000)])
+def test_an_image_declaring_too_many_pixels_is_refused_with_a_reason(
+    client, resident, make_idea, size, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    idea = make_idea("draft")
+    client.force_login(resident)
+    upload = SimpleUploadedFile("bomb.png", png_declaring(*size), content_type="image/png")
+    response = client.post(reverse("grants:attachment_add", args=[idea.pk]), {"file": upload})
+    assert response.status_code in (302, 400)
+    page = client.get(reverse("grants:idea", args=[idea.pk])).content.decode()
+    assert response.status_code == 400 or "too large" in page
+    assert not idea.attachments.exists()
+
+
+def test_a_small_png_is_still_accepted(client, resident, make_idea, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    idea = make_idea("draft")
+    client.force_login(resident)
+    upload = SimpleUploadedFile("ok.png", png_declaring(8, 8), content_type="image/png")
+    client.post(reverse("grants:attachment_add", args=[idea.pk]), {"file": upload})
+    assert idea.attachments.count() == 1
+
+
+@pytest.mark.parametrize("title", ["Pihapelit\nSet-Cookie: x", "Kahvila\r\n\r\nBcc: x@y.z", "A\tB"])
+def test_a_title_with_a_line_break_never_stops_an_email(
+    make_idea, agent, title, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_idea("submitted", title=title)
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects, "no email was sent"
+    assert all("\n" not in subject and "\r" not in subject for subject in subjects)
