@@ -267,10 +267,18 @@ def manage_staff(request):
                 )
                 return redirect("actors:manage_staff")
         status = 400
-    members = [
-        (member, [_role_of_group(group.name) for group in member.groups.all()])
-        for member in selectors.staff_members()
-    ]
+    labels = dict(STAFF_ROLE_CHOICES)
+    members = []
+    for member in selectors.staff_members():
+        held = [_role_of_group(group.name) for group in member.groups.all()]
+        members.append(
+            {
+                "person": member,
+                "roles": ", ".join(str(labels[role]) for role in held if role in labels),
+                "districts": ", ".join(d.name for d in member.agent_districts.all()),
+                "agent": "agent" in held,
+            }
+        )
     return render(
         request,
         "actors/manage/staff.html",

@@ -44,15 +44,30 @@ def round_for_administrator() -> QuerySet[Round]:
     return Round.objects.prefetch_related("districts")
 
 
-def rounds_for_administrator(*, today: date) -> QuerySet[Round]:
-    """Every round, the open and coming ones first, each with how many of its ideas wait for a
-    decision (a round is not closed while some do)."""
-    waiting = Count("ideas", filter=Q(ideas__status__in=[*AWAITING_DECISION, Status.NEEDS_INFO]))
-    return (
-        Round.objects.annotate(waiting=waiting)
-        .prefetch_related("districts")
-        .order_by("-opens_on", "-id")
+def rounds_for_administrator(*, today: date) -> list[Round]:
+    """Every round, the newest first, each with how many of its ideas wait for a decision (a
+    round is not closed while some do): counted among the waiting ideas alone, by their status
+    index, not over every idea of every round."""
+    waiting = dict(
+        Idea.objects.filter(status__in=[*AWAITING_DECISION, Status.NEEDS_INFO])
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
     )
+    # The districts' names as rows, not objects: a round may cover many districts.
+    from django.utils.translation import get_language
+
+    language = (get_language() or "fi")[:2]
+    names: dict[int, list[str]] = {}
+    for round_id, *by_language in Round.districts.through.objects.order_by(
+        "district__slug"
+    ).values_list("round_id", "district__name_fi", f"district__name_{language}"):
+        names.setdefault(round_id, []).append(by_language[1] or by_language[0])
+    rounds = list(Round.objects.order_by("-opens_on", "-id"))
+    for round_ in rounds:
+        round_.waiting = waiting.get(round_.pk, 0)
+        round_.district_names = names.get(round_.pk, [])
+    return rounds
 
 
 def public_round(*, round_id: int) -> Round | None:

@@ -298,18 +298,18 @@ def travelled(*, district: District, round_: Round | None = None) -> dict[str, i
     elsewhere, and the ideas elsewhere started from the district's pilots."""
     from grants.workflow import Status
 
-    ideas = Idea.objects.exclude(status=Status.DRAFT).filter(
-        Q(district=district) | Q(origin__district=district)
-    )
+    # Only the ideas that started from another (few, found by the origin's index), not every
+    # idea of the district.
+    repeats = Idea.objects.filter(origin__isnull=False).exclude(status=Status.DRAFT)
     if round_ is not None:
-        ideas = ideas.filter(round=round_)
-    here = Q(district=district)
-    return ideas.aggregate(
-        from_elsewhere=Count(
-            "id", filter=here & Q(origin__isnull=False) & ~Q(origin__district=district)
-        ),
-        repeated_elsewhere=Count("id", filter=~here & Q(origin__district=district)),
-    )
+        repeats = repeats.filter(round=round_)
+    counts = {"from_elsewhere": 0, "repeated_elsewhere": 0}
+    for here, origin in repeats.values_list("district_id", "origin__district_id"):
+        if here == district.pk and origin != district.pk:
+            counts["from_elsewhere"] += 1
+        elif origin == district.pk and here != district.pk:
+            counts["repeated_elsewhere"] += 1
+    return counts
 
 
 def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str, str, int]]:

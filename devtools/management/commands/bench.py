@@ -125,6 +125,13 @@ class Command(BaseCommand):
 
         if Idea.objects.count() == size and District.objects.count() == districts:
             self.stdout.write(f"  reusing the seeded {size} pilots")
+            # The planner's statistics as autovacuum keeps them: a migration since the seeding
+            # may have added columns it knows nothing of yet.
+            from django.db import connection
+
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             return
         self.stdout.write(f"  seeding {size} pilots in {districts} districts")
         scale.flush_domain_data()
