@@ -81,6 +81,14 @@ def can_curate_themes(user) -> bool:
     return is_agent(user) or (user.is_authenticated and user.has_perm(VIEW_AUDIT_LOG))
 
 
+def may_tag_lesson(user, district_id: int) -> bool:
+    """An agent whose work is limited to some districts tags only the lessons of their pilots;
+    managers and administrators tag any."""
+    if not can_curate_themes(user):
+        return False
+    return not is_agent(user) or in_scope(user, district_id)
+
+
 def reads_whole_audit_log(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm(VIEW_AUDIT_LOG))
 

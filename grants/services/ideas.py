@@ -179,6 +179,11 @@ def idea_create_assisted(
 
     if not roles.is_agent(agent):
         raise PermissionDenied
+    district = fields.get("district")
+    if district is not None and not roles.in_scope(agent, district.pk):
+        raise ValidationError(
+            {"district": _("Your work is limited to other districts: choose one of yours.")}
+        )
     if not person_name.strip():
         raise ValidationError({"person_name": _("Write the name of the person.")})
     person = Actor.objects.create(

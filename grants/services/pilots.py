@@ -128,7 +128,7 @@ def lesson_tag(
     *, lesson: Lesson, by: User, theme: Theme | None = None, new_theme: str = ""
 ) -> Theme:
     """An agent or manager puts a lesson under a theme, an existing one or a new one by name."""
-    if not roles.can_curate_themes(by):
+    if not roles.may_tag_lesson(by, lesson.report.district_id):
         raise PermissionDenied
     if theme is None:
         name = new_theme.strip()[:100]

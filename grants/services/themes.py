@@ -317,6 +317,8 @@ def theme_retire(*, theme: Theme, by: User) -> Theme:
 def proposal_accept(*, lesson: Lesson, by: User) -> Theme:
     """The lesson goes under its proposed theme (a new one is created from the proposal)."""
     _require_curator(by)
+    if not roles.may_tag_lesson(by, lesson.report.district_id):
+        raise PermissionDenied
     proposal = ThemeProposal.objects.filter(lesson=lesson).select_related("theme").first()
     if proposal is None:
         raise ValidationError(_("This lesson has no proposal any more."))
@@ -333,9 +335,17 @@ def proposal_group_accept(
 ) -> Theme:
     """Every lesson of a proposed group under one new theme (named as proposed, or renamed)."""
     _require_curator(by)
-    proposals = list(ThemeProposal.objects.filter(group=group, theme__isnull=True))
+    proposals = list(
+        ThemeProposal.objects.filter(group=group, theme__isnull=True).select_related(
+            "lesson__report"
+        )
+    )
     if not group or not proposals:
         raise ValidationError(_("This group has no proposals any more."))
+    # An agent limited to some districts accepts the group's lessons of those districts.
+    proposals = [p for p in proposals if roles.may_tag_lesson(by, p.lesson.report.district_id)]
+    if not proposals:
+        raise PermissionDenied
     first = proposals[0]
     names = _names(name or first.name, name_sv or first.name_sv, name_en or first.name_en)
     names["description"] = description_of(names["name"])

@@ -241,6 +241,10 @@ def agent_discard_spam(request, idea_id: int):
 def agent_idea_new(request):
     """An agent enters the idea of someone who phoned or came by: no email needed."""
     form = AssistedIdeaForm(posted(request), user=None)
+    scope = roles.district_ids_in_scope(request.user)
+    if scope is not None:  # an agent limited to some districts enters ideas of those only
+        districts = form.fields["district"]
+        districts.queryset = districts.queryset.filter(pk__in=scope)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
