@@ -694,6 +694,18 @@ class Attachment(models.Model):
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.content_type, "bin")
 
+    @property
+    def download_name(self) -> str:
+        """The name the file is saved under: its own, ending as its real type does (a PDF
+        named evil.html is saved as evil.html.pdf, never opened as a page)."""
+        stem = self.original_name or "file"
+        suffix = f".{self.extension}"
+        if stem.lower().endswith(suffix) or (
+            self.extension == "jpg" and stem.lower().endswith(".jpeg")
+        ):
+            return stem
+        return stem + suffix
+
 
 class Introduction(models.Model):
     """The agent put an idea's makers in touch with an actor who ran related pilots."""

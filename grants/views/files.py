@@ -43,7 +43,7 @@ def attachment_download(request, idea_id: int, attachment_id: int):
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
+        filename=attachment.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -81,3 +81,18 @@ def test_a_title_with_a_line_break_never_stops_an_email(
     subjects = [message.subject for message in mail.outbox]
     assert subjects, "no email was sent"
     assert all("\n" not in subject and "\r" not in subject for subject in subjects)
+
+
+def test_a_pdf_named_as_a_web_page_downloads_as_a_pdf(
+    client, resident, make_idea, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    idea = make_idea("draft")
+    client.force_login(resident)
+    upload = SimpleUploadedFile("evil.html", b"%PDF-1.4 <script>alert(1)</script>")
+    client.post(reverse("grants:attachment_add", args=[idea.pk]), {"file": upload})
+    attachment = idea.attachments.get()
+    response = client.get(reverse("grants:attachment", args=[idea.pk, attachment.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="evil.html.pdf"' in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment")
