@@ -90,7 +90,24 @@ def erase(*, user: User, needles: list[str]) -> dict:
             (Lesson, ["text"]),
         ],
     )
+    _terms_scrub(user=user, needles=needles)
     return {"drafts_deleted": drafts, "ideas_kept": kept}
+
+
+def _terms_scrub(*, user: User, needles: list[str]) -> None:
+    """The search terms of the person's ideas, made again from the scrubbed texts, and without
+    any term of their name or address: an inflected first name in a title ("Ainon kahvila")
+    stems to the name itself."""
+    from .models import IdeaTerm
+    from .services.search import idea_index_terms
+    from .similarity import terms_of
+
+    own = Idea.objects.filter(created_by=user)
+    for idea in own:
+        idea_index_terms(idea=idea)
+    personal = terms_of(" ".join(needles).replace("@", " ").replace(".", " "))
+    if personal:
+        IdeaTerm.objects.filter(idea__in=own, term__in=personal).delete()
 
 
 def summary(*, user: User) -> dict:

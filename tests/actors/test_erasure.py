@@ -214,3 +214,27 @@ def test_the_download_before_and_after(client, person, history):
     client.force_login(User.objects.get(pk=person.pk))
     text = client.get(reverse("actors:data_export")).content.decode()
     assert EMAIL not in text and PHONE not in text and NAME not in text
+
+
+def test_the_search_terms_keep_no_trace_of_the_name_even_inflected(
+    client, person, agent, district, open_round, django_capture_on_commit_callbacks
+):
+    from grants.models import IdeaTerm
+    from grants.similarity import terms_of
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pilot = factories.idea_in_status(
+            "closed",
+            created_by=person,
+            agent=agent,
+            district=district,
+            title="Tuulikin kahvila Erasmaan pihalla",
+        )
+    services.grant_mark_paid(grant=pilot.grant, by=agent, paid_on=timezone.localdate())
+    personal = terms_of(f"{NAME} tuulikki erasmaa")
+    assert IdeaTerm.objects.filter(idea=pilot, term__in=personal).exists()
+    client.force_login(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("actors:data_delete"), {"confirm": "on"})
+    assert not IdeaTerm.objects.filter(term__in=personal).exists()
+    assert IdeaTerm.objects.filter(idea=pilot, term__startswith="kahvil").exists()
