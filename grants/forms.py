@@ -357,9 +357,15 @@ class MessageForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (the applicant does not see it)"), required=False
     )
+    # One filling of the form: the same message sent again is kept once.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, allow_internal: bool = False, **kwargs):
+        import secrets
+
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["key"].initial = secrets.token_urlsafe(24)
         if not allow_internal:
             del self.fields["internal"]
 

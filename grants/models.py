@@ -616,6 +616,9 @@ class Message(models.Model):
     internal = models.BooleanField(_("internal note"), default=False)
     from_agent = models.BooleanField(_("from a resident agent"), default=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # Names one filling of the message form, so the same message sent twice (a double click,
+    # a resent request) is kept once.
+    sending_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["created_at", "id"]

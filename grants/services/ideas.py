@@ -229,8 +229,16 @@ def idea_withdraw(*, idea: Idea, by: User, reason: str = "") -> Idea:
 
 
 @transaction.atomic
-def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> Message:
-    """A message in the idea's thread, or an internal note that only the agents see."""
+def message_post(
+    *, idea: Idea, by: User, body: str, internal: bool = False, key: str | None = None
+) -> Message:
+    """A message in the idea's thread, or an internal note that only the agents see. With the
+    form's `key`, the same message sent again (at once, or twice) is kept, and told, once."""
+    key = (key or "").strip()[:64] or None
+    if key is not None:
+        sent = Message.objects.filter(sending_key=key, idea=idea, author=by).first()
+        if sent is not None:
+            return sent
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message first.")})
@@ -239,9 +247,16 @@ def message_post(*, idea: Idea, by: User, body: str, internal: bool = False) -> 
         raise PermissionDenied
     if not (is_agent or idea_is_owned_by(idea=idea, user=by)):
         raise PermissionDenied
-    message = Message.objects.create(
-        idea=idea, author=by, body=body, internal=internal, from_agent=is_agent
-    )
+    fields = {"idea": idea, "author": by, "body": body, "internal": internal}
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(**fields, from_agent=is_agent, sending_key=key)
+    except IntegrityError:  # the same sending, a moment earlier, from another request
+        sent = Message.objects.filter(sending_key=key, idea=idea, author=by).first()
+        if sent is not None:
+            return sent
+        # Another person's key (copied, forged): the message is new, without one.
+        message = Message.objects.create(**fields, from_agent=is_agent)
     if not internal and is_agent:
         _tell_maker(idea, "message_to_maker", message_id=message.pk)
     elif not internal:

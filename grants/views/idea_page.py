@@ -135,6 +135,7 @@ def idea_messages(request, idea_id: int):
             by=request.user,
             body=form.cleaned_data["body"],
             internal=form.cleaned_data.get("internal", False),
+            key=form.cleaned_data.get("key"),
         )
         messages.success(request, _("Your message was sent."))
         return redirect("grants:agent_idea" if is_agent else "grants:idea", idea.pk)

@@ -96,3 +96,29 @@ def test_a_pdf_named_as_a_web_page_downloads_as_a_pdf(
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="evil.html.pdf"' in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_message_sent_again_with_its_form_is_kept_once(
+    client, resident, make_idea, django_capture_on_commit_callbacks
+):
+    from grants.models import Message, Notification
+
+    idea = make_idea("submitted")
+    client.force_login(resident)
+    page = client.get(reverse("grants:idea", args=[idea.pk])).content.decode()
+    key = page.split('name="key" value="')[1].split('"')[0]
+    url = reverse("grants:idea_messages", args=[idea.pk])
+    before = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(10):
+            assert client.post(url, {"body": "Hello", "key": key}).status_code == 302
+    assert Message.objects.filter(idea=idea, body="Hello").count() == 1
+    assert (
+        Notification.objects.count() - before
+        == Notification.objects.filter(kind="message_to_agent").count()
+    )
+    # A second filling of the form is a second message; another person's key makes a new one.
+    client.post(url, {"body": "Hello again", "key": "another"})
+    other = make_idea("submitted", title="Toinen")
+    client.post(reverse("grants:idea_messages", args=[other.pk]), {"body": "Hi", "key": key})
+    assert Message.objects.filter(author=resident).count() == 3
