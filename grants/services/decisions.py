@@ -185,7 +185,18 @@ def _approve_without_grant(*, idea: Idea, by: User, bulk: bool) -> Idea:
 @transaction.atomic
 def ideas_approve_bulk(*, ideas: list[Idea], by: User) -> list[Idea]:
     """Approve several ideas with their one-click grant: all of them, or none if the budget
-    cannot cover them all or one of them cannot be approved."""
+    cannot cover them all or one of them cannot be approved.
+
+    Every idea is locked first, in id order, and only then the round (each approval adds to
+    its granted total): the order a single approval takes too (its idea, then the round), so a
+    bulk approval and another approval of one of its ideas wait for each other instead of
+    deadlocking."""
+    list(
+        Idea.objects.select_for_update()
+        .filter(pk__in=[idea.pk for idea in ideas])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return [
         _approve(idea=idea, by=by, amount=None, bulk=True)
         for idea in sorted(ideas, key=lambda idea: idea.pk)

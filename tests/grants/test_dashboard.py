@@ -283,3 +283,56 @@ def test_the_queues_pages_keep_its_filters(client, agent, make_idea, monkeypatch
     assert 'href="?status=submitted&amp;page=2"' in first
     second = client.get(reverse("grants:agent") + "?status=submitted&page=2").content.decode()
     assert 'href="?status=submitted&amp;page=1"' in second and "1 / 2" not in second
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_single_and_bulk_approvals_racing_on_the_same_ideas_never_deadlock(
+    district, resident, agent
+):
+    """Bulk approvals of overlapping sets and single approvals of their ideas, at once: no
+    deadlock, no server error, no overspend; every idea is approved at most once."""
+    from django.db import OperationalError
+
+    round_ = factories.RoundFactory(districts=[district], budget=Decimal("1000000.00"))
+    outcomes: list[str] = []
+    approved = 0
+    for _attempt in range(5):
+        ideas = [
+            factories.idea_in_status(
+                "submitted", created_by=resident, agent=agent, district=district
+            )
+            for _ in range(12)
+        ]
+        # Overlapping bulk sets, and single approvals of their ideas in the opposite order.
+        jobs = [("bulk", ideas[start : start + 6]) for start in range(0, 12, 2)]
+        jobs += [("single", [idea]) for idea in reversed(ideas)]
+        barrier = threading.Barrier(len(jobs))
+
+        def run(kind, chosen, barrier=barrier):
+            try:
+                barrier.wait()
+                if kind == "bulk":
+                    services.ideas_approve_bulk(ideas=chosen, by=agent)
+                else:
+                    services.idea_approve(idea=chosen[0], by=agent)
+                outcomes.append("approved")
+            except OperationalError as error:  # a deadlock lands here
+                outcomes.append(f"deadlock: {error}")
+            except Exception:  # an idea another job approved first: refused by the workflow
+                outcomes.append("refused")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=job) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        approved += 12
+
+    assert not [outcome for outcome in outcomes if outcome.startswith("deadlock")], outcomes
+    round_.refresh_from_db()
+    assert Idea.objects.filter(status="approved").count() == approved
+    assert Grant.objects.filter(round=round_).count() == approved
+    assert round_.granted_total == Decimal("500.00") * approved
