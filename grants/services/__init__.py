@@ -7,6 +7,8 @@ writes its audit row and enqueues its side effects after commit."""
 from .base import (
     BudgetExceeded,
     DuplicateSubmission,
+    RaceLost,
+    once_more_if_raced,
 )
 from .city_decisions import (
     city_decision_record,
@@ -76,6 +78,8 @@ from .themes import (
 )
 
 __all__ = [
+    "RaceLost",
+    "once_more_if_raced",
     "RoundConflict",
     "reason_save",
     "round_close",

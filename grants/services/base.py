@@ -24,6 +24,42 @@ class BudgetExceeded(WorkflowError):
     pass
 
 
+class RaceLost(WorkflowError):
+    pass
+
+
+# PostgreSQL's codes for a deadlock and a serialisation failure: the transaction was rolled back
+# whole, and running it again is safe.
+RETRYABLE = {"40P01", "40001"}
+
+
+def once_more_if_raced(call):
+    """Run a service; if the database rolled it back for a race with another transaction, run
+    it once more; a second loss is a RaceLost with a message for the person (nothing changed)."""
+    from django.db import OperationalError
+    from django.utils.translation import gettext as _
+
+    for attempt in range(2):
+        try:
+            return call()
+        except OperationalError as error:
+            cause = error.__cause__
+            retryable = getattr(cause, "pgcode", None) in RETRYABLE or type(cause).__name__ in {
+                "DeadlockDetected",
+                "SerializationFailure",
+            }
+            if not retryable:
+                raise
+            if attempt:
+                raise RaceLost(
+                    _(
+                        "Another decision was saved at the same moment; nothing was changed. "
+                        "Try again."
+                    )
+                ) from error
+    return None
+
+
 class DuplicateSubmission(Exception):
     """The same filling of the form was sent twice (a double click); the idea exists."""
 

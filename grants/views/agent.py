@@ -97,7 +97,9 @@ def agent_idea(request, idea_id: int):
     form = DecisionForm(request.POST, applicant_language=idea.created_by.language)
     if form.is_valid():
         try:
-            _decide(idea=idea, user=request.user, data=form.cleaned_data)
+            services.once_more_if_raced(
+                lambda: _decide(idea=idea, user=request.user, data=form.cleaned_data)
+            )
         except (ValidationError, WorkflowError) as error:
             add_service_errors(form, error)
         else:
@@ -194,7 +196,9 @@ def agent_bulk_approve(request):
         messages.error(request, _("Choose ideas from the queue first."))
         return redirect("grants:agent")
     try:
-        services.ideas_approve_bulk(ideas=ideas, by=request.user)
+        services.once_more_if_raced(
+            lambda: services.ideas_approve_bulk(ideas=ideas, by=request.user)
+        )
     except (WorkflowError, ValidationError) as error:
         messages.error(
             request,

@@ -336,3 +336,35 @@ def test_single_and_bulk_approvals_racing_on_the_same_ideas_never_deadlock(
     assert Idea.objects.filter(status="approved").count() == approved
     assert Grant.objects.filter(round=round_).count() == approved
     assert round_.granted_total == Decimal("500.00") * approved
+
+
+def test_a_decision_lost_to_a_race_twice_is_told_and_changes_nothing(db):
+    """The retry once: a transaction rolled back for a deadlock runs again; a second loss is
+    a message for the person, never a server error; other database errors are not retried."""
+    import psycopg2.errors
+    from django.db import OperationalError
+
+    def failing(times: int, cause):
+        calls: list[int] = []
+
+        def call():
+            calls.append(1)
+            if len(calls) <= times:
+                try:
+                    raise cause("lost")
+                except cause as error:
+                    raise OperationalError("lost") from error
+            return "done"
+
+        return call, calls
+
+    call, calls = failing(2, psycopg2.errors.DeadlockDetected)
+    with pytest.raises(services.RaceLost):
+        services.once_more_if_raced(call)
+    assert len(calls) == 2
+    call, calls = failing(1, psycopg2.errors.SerializationFailure)
+    assert services.once_more_if_raced(call) == "done" and len(calls) == 2
+    call, calls = failing(1, psycopg2.errors.DiskFull)
+    with pytest.raises(OperationalError):
+        services.once_more_if_raced(call)
+    assert len(calls) == 1
