@@ -106,13 +106,13 @@ def idea_autosave(request):
 
 def _content_key(user, data) -> str:
     """A form sent without its token (a script, a cached page) is named by what it says: the
-    same idea from the same person, sent again, is the idea already there."""
+    same idea from the same person, sent again with every field alike, is the idea already
+    there."""
     import hashlib
 
-    text = "\x1f".join(
-        str(value)
-        for value in (user.pk, data["title"], data["need"], data["plan"], data["district"].pk)
-    )
+    fields = [data.get(name) for name in Idea.EDITABLE_FIELDS]
+    fields += [data.get("applicant"), sorted(p.pk for p in data.get("partners") or [])]
+    text = "\x1f".join(str(getattr(value, "pk", value)) for value in [user.pk, *fields])
     return "content-" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 

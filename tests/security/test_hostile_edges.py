@@ -135,3 +135,15 @@ def test_an_idea_form_without_its_token_sent_twice_makes_one_idea(
     for _ in range(3):
         assert client.post(reverse("grants:idea_new"), data).status_code == 302
     assert Idea.objects.filter(title="Kahdesti lähetetty").count() == 1
+
+
+def test_two_ideas_without_their_token_that_differ_in_any_field_are_two_ideas(
+    client, resident, district, open_round, settings
+):
+    settings.SPAM_MIN_SECONDS_TO_FILL = 0
+    client.force_login(resident)
+    for partners in ("Kyläyhdistys", "Seurakunta"):
+        data = form_data.idea_data(district, title="Sama otsikko", partners_text=partners)
+        data.pop("started", None)
+        assert client.post(reverse("grants:idea_new"), data).status_code == 302
+    assert Idea.objects.filter(title="Sama otsikko").count() == 2
