@@ -44,7 +44,7 @@ def round_for_administrator() -> QuerySet[Round]:
     return Round.objects.prefetch_related("districts")
 
 
-def rounds_for_administrator(*, today: date) -> list[Round]:
+def rounds_for_administrator() -> list[Round]:
     """Every round, the newest first, each with how many of its ideas wait for a decision (a
     round is not closed while some do): counted among the waiting ideas alone, by their status
     index, not over every idea of every round."""
@@ -71,8 +71,8 @@ def rounds_for_administrator(*, today: date) -> list[Round]:
 
 
 def public_round(*, round_id: int) -> Round | None:
-    """A round as its public page shows it: one that has opened or is about to (a draft round
-    far in the future is the administrator's business)."""
+    """A round as its public page shows it, with its districts: any round, open, coming or
+    closed (its rules and dates are public)."""
     return Round.objects.prefetch_related("districts").filter(pk=round_id).first()
 
 

@@ -24,7 +24,7 @@ def manage_home(request):
     return render(
         request,
         "grants/manage/home.html",
-        {"rounds": selectors.rounds_for_administrator(today=today), "today": today},
+        {"rounds": selectors.rounds_for_administrator(), "today": today},
     )
 
 
