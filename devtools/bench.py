@@ -382,7 +382,9 @@ def _similar_panel(client: Client, repeat: int) -> Result:
 
 def _sweep(*, due: int, repeat: int) -> dict:
     """The reminder sweep with `due` pilots ending soon among all: each run makes them due inside
-    a transaction that is rolled back, so the data stays as seeded."""
+    a transaction that is rolled back, so the data stays as seeded. A reused seed grows older
+    than the day it was made, so what has fallen due since is swept first, in the same
+    transaction, and the measured sweep finds only the pilots made due here."""
     today = timezone.localdate()
     candidates = list(
         Idea.objects.filter(status=Status.CLOSED).order_by("pk").values_list("pk", flat=True)[:due]
@@ -391,6 +393,7 @@ def _sweep(*, due: int, repeat: int) -> dict:
     queries = sent = 0
     for _ in range(repeat):
         with transaction.atomic():
+            reminders.sweep(today=today)
             Idea.objects.filter(pk__in=candidates).update(
                 status=Status.RUNNING, ends_on=today + timedelta(days=1)
             )
