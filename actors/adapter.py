@@ -54,6 +54,13 @@ class AccountAdapter(DefaultAccountAdapter):
             context["site_url"] = settings.SITE_URL + reverse("home")
             super().send_mail(template_prefix, email, context)
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed passwords count per address *and* IP (docs/security.md): whoever guesses at an
+        account from elsewhere locks only their own attempts, never the owner's; the per-IP
+        limit of ACCOUNT_RATE_LIMITS bounds the guessing from any one place."""
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{login}|{self.get_client_ip(request)}"
+
     def format_email_subject(self, subject: str) -> str:
         """No "[127.0.0.1:8811]" before the subject: the sender's name says Minipilot, as in the
         project's other emails, and the subjects of its own templates name it where it helps."""

@@ -1,3 +1,8 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.userkit import filter_users_by_email
+from allauth.core import context, ratelimit
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -133,3 +138,24 @@ class StaffDistrictsForm(forms.Form):
         self.fields["districts"].queryset = District.objects.order_by("slug")
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save the districts")))
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """allauth's form for a login code, its limit per address counted per address *and* IP:
+    somebody asking codes for another person's address from elsewhere cannot keep the owner
+    from asking for their own (docs/security.md)."""
+
+    def clean_email(self) -> str:
+        adapter = get_adapter()
+        email = self.cleaned_data["email"]
+        if email:
+            users = filter_users_by_email(
+                email, is_active=True, prefer_verified=True, for_login=True
+            )
+            if not allauth_settings.PREVENT_ENUMERATION and not users:
+                raise adapter.validation_error("unknown_email")
+            key = f"{email.lower()}|{adapter.get_client_ip(context.request)}"
+            if not ratelimit.consume(context.request, action="request_login_code", key=key):
+                raise adapter.validation_error("too_many_login_attempts")
+            self._user = users[0] if users else None
+        return email

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common import broker
+
 from .models import Actor, District, Invitation, Membership, User
 
 INVITATION_VALID_DAYS = 14
@@ -100,10 +102,20 @@ def invitation_create(*, actor: Actor, by: User, email: str) -> Invitation:
     invitation = Invitation.objects.create(
         actor=actor, email=email, token=secrets.token_urlsafe(32), invited_by=by
     )
+    transaction.on_commit(
+        lambda: _send_later_or_now("send_invitation", invitation_id=invitation.pk)
+    )
+    return invitation
+
+
+def _send_later_or_now(task_name: str, **arguments) -> None:
+    """An invitation has no row a sweep could send later: with the broker down it is sent
+    here and now (the mail server does not depend on the broker)."""
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
-    return invitation
+    if not broker.hand_over(getattr(tasks, task_name), *arguments.values()):
+        send = {"send_invitation": invitation_send, "send_staff_invitation": staff_invitation_send}
+        send[task_name](**arguments)
 
 
 def invitation_send(*, invitation_id: int) -> None:
@@ -353,9 +365,9 @@ def staff_invite(
         role=role,
         districts=sorted(district.pk for district in districts or []) if role == "agent" else [],
     )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.send_staff_invitation.delay(user.pk, role))
+    transaction.on_commit(
+        lambda: _send_later_or_now("send_staff_invitation", user_id=user.pk, role=role)
+    )
     return user
 
 

@@ -123,7 +123,13 @@ def _empty_cache():
     without those of the tests before it."""
     from django.core.cache import cache
 
+    from common import broker
+    from common.cache import outages
+
     cache.clear()
+    # A test that stopped the broker or the cache leaves no pause behind for the next one.
+    broker.resume()
+    outages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actors.models import User
+from common import broker
 
 from ..models import Grant, Idea, Introduction, Message, Notification
 
@@ -85,19 +86,12 @@ def notify(
     return notification
 
 
-def enqueue(notification_id: int) -> bool:
+def enqueue(notification_id: int, *, sweeping: bool = False) -> bool:
     """Hand the delivery to Celery. A broker that is down loses nothing: the row waits as
     pending and the sweep enqueues it later."""
-    from kombu.exceptions import OperationalError
-
     from .. import tasks
 
-    try:
-        tasks.deliver_notification.apply_async((notification_id,), retry=False)
-    except (OperationalError, ConnectionError, OSError) as error:
-        logger.warning("notification %s waits for the broker: %s", notification_id, error)
-        return False
-    return True
+    return broker.hand_over(tasks.deliver_notification, notification_id, sweeping=sweeping)
 
 
 def deliver(*, notification_id: int) -> bool:
@@ -156,7 +150,7 @@ def sweep_pending(*, now=None) -> dict[str, int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    enqueued = sum(1 for pk in waiting if enqueue(pk))
+    enqueued = sum(1 for pk in waiting if enqueue(pk, sweeping=True))
     return {"enqueued": enqueued, "interrupted": interrupted}
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from common import embeddings
+from common import broker, embeddings
 
 from ..models import (
     ClosingReport,
@@ -82,15 +82,10 @@ def idea_embedding_schedule(*, idea_id: int) -> None:
 
 
 def _enqueue_embedding(idea_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
+    # A broker that is down: the sweep embeds it later; the idea is usable without its vector.
     from .. import tasks
 
-    try:
-        tasks.embed_idea.apply_async((idea_id,), retry=False)
-    except (OperationalError, ConnectionError, OSError) as error:
-        # The sweep embeds it later; the idea is usable without its vector meanwhile.
-        logger.warning("embedding of idea %s waits for the broker: %s", idea_id, error)
+    broker.hand_over(tasks.embed_idea, idea_id)
 
 
 def idea_embed(*, idea_id: int) -> bool:

@@ -13,6 +13,11 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from minipilot.observability import init_sentry, logging_config
+from minipilot.settings.with_redis import (
+    BROKER_CONNECTION_TIMEOUT,
+    redis_broker_options,
+    redis_caches,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -150,9 +155,11 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-# Throttled logins (counted in the cache below): five wrong passwords for one address lock that
-# address for five minutes, twenty failures from one IP lock that IP. Correct passwords are
-# refused too while locked. Wrong authenticator codes count as failed logins as well.
+# Throttled logins (counted in the cache below; the scheme in docs/security.md): five wrong
+# passwords for one address from one IP lock that address for that IP for five minutes, twenty
+# failures from one IP lock that IP; nobody elsewhere can lock the owner out, and a login code
+# still works. Wrong authenticator codes count as failed logins as well. Login codes: three a
+# minute for an address from one IP, twenty a minute from one IP.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "20/5m/ip,5/5m/key",
@@ -163,6 +170,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 # allauth's emails in the language of the person's profile, named Minipilot (actors/adapter.py).
 ACCOUNT_ADAPTER = "actors.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "actors.forms.RequestLoginCodeForm"}
 # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted, so the
 # rate limits count the visitor's address and not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
@@ -220,7 +228,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR", BASE_DIR / ".celery"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_broker_options()
+    CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECTION_TIMEOUT
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -282,17 +291,12 @@ DRAFT_RETENTION_NOTICE_DAYS = int(os.environ.get("DRAFT_RETENTION_NOTICE_DAYS", 
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 
-# The cache counts submissions for the rate limits: Redis when there is one, so every web
-# process sees the same counts; otherwise files in the checkout, shared by the local processes.
+# The cache counts logins and submissions for the rate limits: Redis when there is one, so every
+# web process sees the same counts; otherwise files in the checkout, shared by the local
+# processes. A Redis that is down or slow does not fail the request: the cache falls back to the
+# process's own memory for a while (common/cache.py; docs/operations.md).
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A Redis that stops answering fails a request in seconds instead of holding it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {
         "default": {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from actors.models import District, User
 from audit.models import AuditEvent
 from audit.services import record as audit_record
+from common import broker
 from common.spreadsheet import safe_cell
 
 from .. import selectors
@@ -76,8 +77,15 @@ def export_request(*, district: District, by: User) -> Export:
     audit_record(
         by, AuditEvent.Action.EXPORT_MADE, district, kind="district_export_task", export=export.pk
     )
-    transaction.on_commit(lambda: tasks.make_export.delay(export.pk))
+    transaction.on_commit(lambda: _hand_over_or_fail(tasks.make_export, export.pk))
     return export
+
+
+def _hand_over_or_fail(task, export_id: int) -> None:
+    """With the broker down the export cannot be made: its page says so at once, and the
+    manager asks again later, instead of watching a file that never comes."""
+    if not broker.hand_over(task, export_id):
+        export_failed(export_id=export_id)
 
 
 def export_make(*, export_id: int) -> Export:

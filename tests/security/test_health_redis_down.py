@@ -5,10 +5,7 @@ The broker and the cache both point at a temporary `redis-server` of this test, 
 the one Redis in production (minipilot/settings/base.py).
 """
 
-import shutil
 import signal
-import socket
-import subprocess
 import time
 
 import pytest
@@ -18,64 +15,18 @@ from django.urls import reverse
 
 from grants.models import Idea
 from minipilot.celery import app
+from minipilot.settings.with_redis import redis_caches
 from tests import factories
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PROMPT_SECONDS = 8  # the broker's and the cache's 2 s timeouts, with room for a slow machine
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int, process) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"redis-server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-                conn.sendall(b"PING\r\n")
-                if conn.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("redis-server did not start")
-
-
 @pytest.fixture
-def temporary_redis():
-    port = _free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--save", "", "--appendonly", "no"]
-        + ["--daemonize", "no", "--bind", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port, process)
-        yield process, f"redis://127.0.0.1:{port}/0"
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGCONT)
-            process.terminate()
-            process.wait(timeout=10)
-
-
-@pytest.fixture
-def site_on(temporary_redis):
+def site_on(redis_server):
     """The broker of the Celery app and Django's cache on the temporary Redis, restored after."""
-    process, url = temporary_redis
+    process, url = redis_server.process, redis_server.url
     previous = (app.conf.broker_url, app.conf.broker_transport_options)
-    redis_cache = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
+    redis_cache = redis_caches(url)
     app.conf.broker_url = url
     app.conf.broker_transport_options = {"visibility_timeout": 3600}
     try:
