@@ -50,7 +50,7 @@ def pending_invitation(*, token: str) -> Invitation | None:
 def personal_data(*, user: User) -> dict:
     """Everything Minipilot holds about a person, for their own download (GDPR, article 15):
     the account here, then what every app registered with `actors.personal_data` holds."""
-    from audit.models import AuditEvent
+    from allauth.account.models import EmailAddress
 
     from . import personal_data as registry
 
@@ -68,13 +68,27 @@ def personal_data(*, user: User) -> dict:
             {"name": actor.name, "kind": actor.kind, "business_id": actor.business_id}
             for actor in actors_of_user(user=user)
         ],
-        **registry.export_sections(user=user),
-        # What the audit log records of the person's own actions (downloads of this file).
-        "audit_events": [
-            {"action": event.action, "at": event.at.isoformat()}
-            for event in AuditEvent.objects.filter(actor=user).order_by("at")
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user)
         ],
+        # That an authenticator app is set up, and since when; never its secret.
+        "authenticators": [
+            {"type": authenticator.type, "created": authenticator.created_at.isoformat()}
+            for authenticator in _authenticators_of(user)
+        ],
+        **registry.export_sections(user=user),
     }
+
+
+def _authenticators_of(user: User):
+    from django.apps import apps
+
+    if not apps.is_installed("allauth.mfa"):
+        return []
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).order_by("pk")
 
 
 def erasure_summary(*, user: User) -> dict:

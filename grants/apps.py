@@ -17,4 +17,5 @@ class GrantsConfig(AppConfig):
             export=grants_personal_data.export,
             erase=grants_personal_data.erase,
             summary=grants_personal_data.summary,
+            holds=grants_personal_data.HOLDS,
         )

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from actors import personal_data
+
+        from . import personal_data as own
+
+        personal_data.register("reports", export=own.export, holds=own.HOLDS)

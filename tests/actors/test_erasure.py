@@ -17,7 +17,7 @@ from actors import services as actor_services
 from actors.models import Actor, Invitation, Membership, User
 from audit.models import AuditEvent
 from grants import services
-from grants.models import Attachment, Idea, Message, Notification
+from grants.models import Attachment, BudgetLine, CityDecision, Idea, Message, Notification
 from reports import selectors as report_selectors
 from tests import factories
 
@@ -74,6 +74,18 @@ def history(person, agent, district, open_round, django_capture_on_commit_callba
     services.grant_mark_paid(grant=pilot.grant, by=agent, paid_on=timezone.localdate())
     services.message_post(idea=pilot, by=person, body=f"Call me: {PHONE} or {EMAIL}")
     services.message_post(idea=pilot, by=agent, body="Thank you!")
+    BudgetLine.objects.create(idea=pilot, description=f"Coffee bought by {NAME}", amount="20.00")
+    Attachment.objects.create(
+        idea=pilot,
+        file=SimpleUploadedFile("poster.pdf", b"%PDF-1.4 poster"),
+        original_name=f"{NAME} poster.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=person,
+    )
+    CityDecision.objects.create(
+        idea=pilot, outcome="makers", reason=f"{NAME} runs it on her own", decided_by=agent
+    )
     draft = factories.idea_in_status("draft", created_by=person, agent=agent, district=district)
     attachment = services.attachment_add(
         idea=draft, by=person, uploaded=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
@@ -219,7 +231,7 @@ def test_the_download_before_and_after(client, person, history):
 def test_the_search_terms_keep_no_trace_of_the_name_even_inflected(
     client, person, agent, district, open_round, django_capture_on_commit_callbacks
 ):
-    from grants.models import IdeaTerm
+    from grants.models import IdeaTerm, TermStat
     from grants.similarity import terms_of
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -233,8 +245,13 @@ def test_the_search_terms_keep_no_trace_of_the_name_even_inflected(
     services.grant_mark_paid(grant=pilot.grant, by=agent, paid_on=timezone.localdate())
     personal = terms_of(f"{NAME} tuulikki erasmaa")
     assert IdeaTerm.objects.filter(idea=pilot, term__in=personal).exists()
+    services.term_stats_refresh()
+    assert TermStat.objects.filter(term__in=personal).exists()
     client.force_login(person)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("actors:data_delete"), {"confirm": "on"})
     assert not IdeaTerm.objects.filter(term__in=personal).exists()
+    assert not TermStat.objects.filter(term__in=personal).exists()
+    services.term_stats_refresh()  # the next refresh counts without them too
+    assert not TermStat.objects.filter(term__in=personal).exists()
     assert IdeaTerm.objects.filter(idea=pilot, term__startswith="kahvil").exists()

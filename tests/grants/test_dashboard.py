@@ -368,3 +368,59 @@ def test_a_decision_lost_to_a_race_twice_is_told_and_changes_nothing(db):
     with pytest.raises(OperationalError):
         services.once_more_if_raced(call)
     assert len(calls) == 1
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_forty_concurrent_single_and_bulk_approvals_over_http(district, resident, agent):
+    """Forty agents' requests at once, single approvals and bulk approvals of overlapping sets,
+    on a round with room for ten grants: no server error, no race told to a person, and the
+    money granted never more than the budget, every euro of it a grant."""
+    from django.test import Client
+
+    race_message = "Another decision was saved at the same moment"
+    round_ = factories.RoundFactory(districts=[district], budget=Decimal("5000.00"))
+    ideas = [
+        factories.idea_in_status("submitted", created_by=resident, agent=agent, district=district)
+        for _ in range(24)
+    ]
+    jobs = [
+        (reverse("grants:agent_idea", args=[idea.pk]), {"decision": "approve"}) for idea in ideas
+    ]
+    # Sixteen bulk approvals of three ideas each, every idea in two of them.
+    jobs += [
+        (
+            reverse("grants:agent_bulk_approve"),
+            {"ideas": [str(ideas[(start * 3 + step * 8) % 24].pk) for step in range(3)]},
+        )
+        for start in range(16)
+    ]
+    assert len(jobs) == 40
+    barrier = threading.Barrier(len(jobs))
+    answers: list[tuple[int, bool]] = []
+
+    def post(url, data):
+        browser = Client(raise_request_exception=False)
+        browser.force_login(agent)
+        try:
+            barrier.wait()
+            response = browser.post(url, data, follow=True)
+            codes = [status for _, status in response.redirect_chain] + [response.status_code]
+            answers.append((max(codes), race_message in response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == 40
+    assert [code for code, _ in answers if code >= 500] == []
+    assert [told for _, told in answers if told] == []
+    round_.refresh_from_db()
+    grants = Grant.objects.filter(round=round_)
+    assert round_.granted_total <= round_.budget
+    assert round_.granted_total == sum(grant.amount for grant in grants)
+    assert grants.count() == Idea.objects.filter(status="approved").count() == 10
