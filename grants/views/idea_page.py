@@ -4,6 +4,7 @@ own actions on it (send, answer, withdraw), its budget lines, and what the app h
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,10 +26,16 @@ from .base import (
 )
 
 
+MY_PAGE_SIZE = 25
+
+
 @login_required
 def my_ideas(request):
-    ideas = selectors.ideas_of_user(user=request.user)
-    return render(request, "grants/my.html", {"ideas": ideas})
+    """The person's ideas and pilots, the latest changed first, a page at a time."""
+    page = Paginator(selectors.ideas_of_user(user=request.user), MY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "grants/my.html", {"page": page, "ideas": page.object_list})
 
 
 @login_required
