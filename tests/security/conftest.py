@@ -1,6 +1,7 @@
 """A Redis of the test's own: started on a free port, stopped, frozen or started again at will,
 so a test can take away the Redis that production depends on without touching the machine's."""
 
+import contextlib
 import shutil
 import signal
 import socket
@@ -65,3 +66,26 @@ def redis_server():
         yield server
     finally:
         server.stop()
+
+
+def _forget_broker_connections(app) -> None:
+    """Celery keeps its connection pools for the broker it first met; a test that points the
+    app at another Redis must drop them, or its tasks still go to the first one."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def celery_on(url: str, **conf):
+    """The Celery app on the broker at `url` with the given settings, restored after."""
+    from minipilot.celery import app
+
+    names = ["broker_url", *conf]
+    previous = {name: getattr(app.conf, name) for name in names}
+    app.conf.update(broker_url=url, **conf)
+    _forget_broker_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(previous)
+        _forget_broker_connections(app)

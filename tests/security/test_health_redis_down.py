@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from grants.models import Idea
-from minipilot.celery import app
 from minipilot.settings.with_redis import redis_caches
 from tests import factories
+from tests.security.conftest import celery_on
 
 PROMPT_SECONDS = 8  # the broker's and the cache's 2 s timeouts, with room for a slow machine
 
@@ -24,16 +24,11 @@ PROMPT_SECONDS = 8  # the broker's and the cache's 2 s timeouts, with room for a
 @pytest.fixture
 def site_on(redis_server):
     """The broker of the Celery app and Django's cache on the temporary Redis, restored after."""
-    process, url = redis_server.process, redis_server.url
-    previous = (app.conf.broker_url, app.conf.broker_transport_options)
-    redis_cache = redis_caches(url)
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    try:
-        with override_settings(CACHES=redis_cache):
-            yield process
-    finally:
-        app.conf.broker_url, app.conf.broker_transport_options = previous
+    with (
+        celery_on(redis_server.url, broker_transport_options={"visibility_timeout": 3600}),
+        override_settings(CACHES=redis_caches(redis_server.url)),
+    ):
+        yield redis_server.process
 
 
 def _health(client):

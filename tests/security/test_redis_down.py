@@ -23,6 +23,7 @@ from minipilot.settings.with_redis import (
     redis_caches,
 )
 from tests import factories
+from tests.security.conftest import celery_on
 
 PASSWORD = "secret-pass-123"
 PROMPT_SECONDS = 1.0
@@ -31,27 +32,17 @@ PROMPT_SECONDS = 1.0
 @pytest.fixture
 def production_redis(redis_server, settings):
     """Cache and broker on the test's Redis, as production sets them; eager tasks off."""
-    previous = (
-        app.conf.broker_url,
-        app.conf.broker_transport_options,
-        app.conf.broker_connection_timeout,
-        app.conf.task_always_eager,
-    )
-    app.conf.broker_url = redis_server.url
-    app.conf.broker_transport_options = redis_broker_options()
-    app.conf.broker_connection_timeout = BROKER_CONNECTION_TIMEOUT
-    app.conf.task_always_eager = False
     settings.SPAM_MIN_SECONDS_TO_FILL = 0
-    try:
-        with override_settings(CACHES=redis_caches(redis_server.url)):
-            yield redis_server
-    finally:
-        (
-            app.conf.broker_url,
-            app.conf.broker_transport_options,
-            app.conf.broker_connection_timeout,
-            app.conf.task_always_eager,
-        ) = previous
+    with (
+        celery_on(
+            redis_server.url,
+            broker_transport_options=redis_broker_options(),
+            broker_connection_timeout=BROKER_CONNECTION_TIMEOUT,
+            task_always_eager=False,
+        ),
+        override_settings(CACHES=redis_caches(redis_server.url)),
+    ):
+        yield redis_server
 
 
 def timed(call):
