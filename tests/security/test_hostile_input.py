@@ -345,6 +345,12 @@ FORMS = {
         url=lambda world, prepared: reverse("actors:organisation", args=[world["organisation"].pk]),
         data=lambda world, prepared: {"invite": "1", "email": "friend@example.org"},
     ),
+    "login_code_email": Form(
+        persona="anonymous",
+        fields=("email",),
+        url=lambda world, prepared: reverse("account_request_login_code"),
+        data=lambda world, prepared: {"email": "someone@example.org"},
+    ),
     "claim_code": Form(
         persona="resident_a",
         fields=("code",),
@@ -485,6 +491,7 @@ def test_the_cases_cover_every_form_class_of_the_app():
         "ReasonForm": "reason",
         "DistrictForm": "district",
         "StaffInviteForm": "staff_invite",
+        "RequestLoginCodeForm": "login_code_email",
     }
     found = {
         name
