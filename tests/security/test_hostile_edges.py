@@ -63,6 +63,24 @@ def test_an_image_declaring_too_many_pixels_is_refused_with_a_reason(
     assert not idea.attachments.exists()
 
 
+@pytest.mark.parametrize("size", [(30000, 30000), (10000, 7000)])
+def test_a_closing_report_photo_declaring_too_many_pixels_is_refused_and_the_text_kept(
+    client, resident, make_idea, size, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    idea = make_idea("report_due")
+    client.force_login(resident)
+    bomb = SimpleUploadedFile("bomb.png", png_declaring(*size), content_type="image/png")
+    data = form_data.report_data(what_happened="Neljä iltaa pihalla", photo=bomb)
+    response = client.post(reverse("grants:closing_report", args=[idea.pk]), data)
+    assert response.status_code == 400
+    assert "60 megapixels" in response.content.decode()
+    assert "Neljä iltaa pihalla" in response.content.decode()  # what was typed is kept
+    assert not idea.attachments.exists()
+    idea.refresh_from_db()
+    assert idea.status == "report_due"
+
+
 def test_a_small_png_is_still_accepted(client, resident, make_idea, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     idea = make_idea("draft")
@@ -72,7 +90,17 @@ def test_a_small_png_is_still_accepted(client, resident, make_idea, settings, tm
     assert idea.attachments.count() == 1
 
 
-@pytest.mark.parametrize("title", ["Pihapelit\nSet-Cookie: x", "Kahvila\r\n\r\nBcc: x@y.z", "A\tB"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Pihapelit\nSet-Cookie: x",
+        "Kahvila\r\n\r\nBcc: x@y.z",
+        "A\tB",
+        "Lukupiiri\rTo: x@y.z",
+        "Kirppis\u2028Bcc: x@y.z",
+        "Ilta\x0bkahvila\x0c\x85",
+    ],
+)
 def test_a_title_with_a_line_break_never_stops_an_email(
     make_idea, agent, title, django_capture_on_commit_callbacks
 ):
