@@ -25,7 +25,6 @@ from .base import (
     owned_part,
 )
 
-
 MY_PAGE_SIZE = 25
 
 
