@@ -26,6 +26,7 @@ class AuditEvent(models.Model):
         IDEA_DISCARDED = "idea_discarded", _("Held idea discarded as spam")
         IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")
+        PAYEE_CHANGED = "payee_changed", _("Payee or bank account given or changed")
         EXPORT_MADE = "export_made", _("Export made")
         DATA_EXPORTED = "data_exported", _("Own data downloaded")
         ACCOUNT_ERASED = "account_erased", _("Account erased")

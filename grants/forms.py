@@ -672,3 +672,47 @@ class ReasonForm(forms.Form):
                 | {"active": reason.active},
             )
         super().__init__(*args, **kwargs)
+
+
+class PayeeForm(forms.Form):
+    """Where the grant is paid: the payee as the bank knows them and the account; an
+    organisation's business ID too. The IBAN may be typed with spaces and in lower case."""
+
+    name = forms.CharField(
+        label=_("Payee"),
+        max_length=70,
+        help_text=_(
+            "The account holder's name as the bank knows it: yours, or the organisation's "
+            "official name."
+        ),
+    )
+    business_id = forms.CharField(
+        label=_("Business ID (Y-tunnus)"),
+        max_length=9,
+        help_text=_("The organisation's business ID, e.g. 0112038-9."),
+    )
+    iban = forms.CharField(
+        label=_("Account number (IBAN)"),
+        max_length=50,
+        help_text=_("For example FI21 1234 5600 0007 85."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, organisation: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not organisation:
+            del self.fields["business_id"]
+        self.bic = ""
+
+    def clean_business_id(self) -> str:
+        from actors.validators import validate_business_id
+
+        value = self.cleaned_data["business_id"].strip()
+        validate_business_id(value)
+        return value
+
+    def clean_iban(self) -> str:
+        from actors.validators import clean_iban
+
+        iban, self.bic = clean_iban(self.cleaned_data["iban"])
+        return iban

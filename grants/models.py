@@ -237,6 +237,43 @@ class Idea(models.Model):
         return [str(labels.get(value, value)) for value in self.age_groups]
 
 
+class Payee(models.Model):
+    """Where the city pays an actor's grants: the legal payee (the person, or the organisation
+    with its business ID) and the bank account, given by the maker after an approval and kept
+    for the actor's later grants. Personal data: only the actor's members, the resident agents
+    and the finance office see it; never in reports, logs or open data."""
+
+    actor = models.OneToOneField(
+        Actor, on_delete=models.CASCADE, related_name="payee", verbose_name=_("actor")
+    )
+    # A SEPA credit transfer carries at most 70 characters of the payee's name.
+    name = models.CharField(_("payee"), max_length=70)
+    business_id = models.CharField(_("business ID"), max_length=9, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("payee")
+        verbose_name_plural = _("payees")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def iban_grouped(self) -> str:
+        """The IBAN as printed on bank papers, in groups of four."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+
 class Grant(models.Model):
     class Payment(models.TextChoices):
         TO_PAY = "to_pay", _("To be paid")

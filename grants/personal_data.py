@@ -5,7 +5,7 @@ with their name, email and phone removed from its texts."""
 
 from django.utils.translation import gettext as _
 
-from actors.models import User
+from actors.models import Actor, User
 from actors.personal_data import ERASED, EXPORTED, STATISTICS
 from actors.services import ErasureRefused, texts_scrub
 
@@ -21,6 +21,7 @@ from .models import (
     LessonEmbedding,
     Message,
     Notification,
+    Payee,
     StatusChange,
 )
 from .services import drafts_delete
@@ -30,6 +31,7 @@ HOLDS = {
     "grants.Idea": {EXPORTED, ERASED},
     "grants.StatusChange": {EXPORTED, ERASED},
     "grants.Grant": {EXPORTED},
+    "grants.Payee": {EXPORTED, ERASED},
     "grants.BudgetLine": {EXPORTED, ERASED},
     "grants.Attachment": {EXPORTED, ERASED},
     "grants.ClosingReport": {EXPORTED, ERASED},
@@ -98,6 +100,18 @@ def export(*, user: User) -> dict:
             .select_related("report")
             .prefetch_related("themes")
             .order_by("report_id", "position")
+        ],
+        # Where the grants of the person and of their organisations are paid.
+        "payees": [
+            {
+                "for": payee.actor.name,
+                "payee": payee.name,
+                "business_id": payee.business_id,
+                "iban": payee.iban,
+                "bic": payee.bic,
+                "updated": payee.updated_at.isoformat(),
+            }
+            for payee in Payee.objects.filter(actor__memberships__user=user).select_related("actor")
         ],
         "messages": [
             {"idea": message.idea_id, "body": message.body, "sent": message.created_at.isoformat()}
@@ -191,6 +205,11 @@ def erase(*, user: User, needles: list[str]) -> dict:
             )
         )
     drafts = drafts_delete(ideas=Idea.objects.filter(created_by=user, status=Status.DRAFT))
+    # The person's own bank details go (no unpaid grant needs them, see above); an
+    # organisation's stay with the organisation.
+    Payee.objects.filter(actor__kind=Actor.Kind.RESIDENT, actor__memberships__user=user).exclude(
+        actor__memberships__user__in=User.objects.exclude(pk=user.pk)
+    ).delete()
     kept = Idea.objects.filter(created_by=user).count()
     Notification.objects.filter(recipient=user).delete()
     texts_scrub(

@@ -22,7 +22,17 @@ from django.utils import timezone
 from actors import roles
 from actors.models import District, Membership, User
 
-from .models import Grant, Idea, IdeaTerm, Lesson, Message, Round, StatusChange, TermStat
+from .models import (
+    Grant,
+    Idea,
+    IdeaTerm,
+    Lesson,
+    Message,
+    Payee,
+    Round,
+    StatusChange,
+    TermStat,
+)
 from .similarity import terms_of
 from .workflow import AWAITING_DECISION, GRANTED_STATUSES, PAST_STATUSES, Status
 
@@ -650,3 +660,8 @@ def decision_owners() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def payee_of(*, actor) -> Payee | None:
+    """Where the actor's grants are paid, if its makers have said."""
+    return Payee.objects.filter(actor=actor).first()

@@ -22,6 +22,7 @@ urlpatterns = [
         idea_page.budget_line_remove,
         name="budget_line_remove",
     ),
+    path("ideas/<int:idea_id>/payee/", money.idea_payee, name="idea_payee"),
     # The closing report (views/pilot.py).
     path("ideas/<int:idea_id>/report/", pilot.closing_report, name="closing_report"),
     path(

@@ -42,6 +42,8 @@ from .ideas import (
 )
 from .money import (
     grant_mark_paid,
+    payee_needed,
+    payee_save,
 )
 from .pilots import (
     advance_pilots_by_date,
@@ -103,6 +105,8 @@ __all__ = [
     "closing_report_submit",
     "drafts_delete",
     "grant_mark_paid",
+    "payee_needed",
+    "payee_save",
     "idea_answer",
     "idea_approve",
     "idea_ask_info",

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors import roles
-from actors.models import User
+from actors.models import Actor, User
 from audit.models import AuditEvent
 from audit.services import record as audit_record
 
 from ..models import (
     Grant,
+    Payee,
     Round,
 )
 from ..workflow import (
@@ -50,3 +51,50 @@ def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "
     )
     _tell_maker(locked.idea, "grant_paid", grant_id=locked.pk)
     return locked
+
+
+# Who is paid: an actor's payee, given by its makers after an approval.
+
+
+def payee_needed(*, idea) -> bool:
+    """The idea has a grant still to pay and an applicant paid by bank transfer (a city unit
+    is paid within the city's own accounts)."""
+    grant = getattr(idea, "grant", None)
+    return (
+        grant is not None
+        and grant.payment_state == Grant.Payment.TO_PAY
+        and idea.applicant.kind != Actor.Kind.CITY_UNIT
+    )
+
+
+@transaction.atomic
+def payee_save(
+    *, idea, by: User, name: str, iban: str, bic: str = "", business_id: str = ""
+) -> Payee:
+    """Keep where the applicant's grants are paid, for this grant and its later ones. Only
+    the idea's makers give it, while a grant is still to pay; the audit row says that it
+    changed, never the account."""
+    from .. import selectors
+
+    if not selectors.idea_is_owned_by(idea=idea, user=by):
+        raise PermissionDenied
+    if not payee_needed(idea=idea):
+        raise WorkflowError(_("This pilot has no grant waiting to be paid."))
+    actor = Actor.objects.select_for_update().get(pk=idea.applicant_id)
+    organisation = actor.kind != Actor.Kind.RESIDENT
+    payee, _created = Payee.objects.update_or_create(
+        actor=actor,
+        defaults={
+            "name": name.strip(),
+            "iban": iban,
+            "bic": bic,
+            "business_id": business_id.strip() if organisation else "",
+            "updated_at": timezone.now(),
+            "updated_by": by,
+        },
+    )
+    if organisation and business_id and not actor.business_id:
+        actor.business_id = business_id.strip()
+        actor.save(update_fields=["business_id"])
+    audit_record(by, AuditEvent.Action.PAYEE_CHANGED, actor, idea=idea.pk)
+    return payee

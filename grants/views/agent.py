@@ -140,9 +140,18 @@ def render_agent_idea(request, idea, *, form=None, message_form=None, status=200
             "thread": selectors.thread_of(idea=idea, user=request.user),
             "message_form": message_form
             or (MessageForm(allow_internal=True) if can_decide else None),
+            # Bank details: the agents who pay see them; managers do not.
+            "payment": _payment_details(idea) if can_decide else None,
         },
         status=status,
     )
+
+
+def _payment_details(idea) -> dict | None:
+    grant = getattr(idea, "grant", None)
+    if grant is None or idea.applicant.kind == idea.applicant.Kind.CITY_UNIT:
+        return None
+    return {"grant": grant, "payee": selectors.payee_of(actor=idea.applicant)}
 
 
 @role_required(roles.can_view_dashboard)

@@ -69,6 +69,7 @@ def render_idea_page(
 ):
     actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
     can_post = is_owner or roles.is_agent(request.user)
+    payee_needed = is_owner and services.payee_needed(idea=idea)
     return render(
         request,
         "grants/idea_detail.html",
@@ -85,6 +86,8 @@ def render_idea_page(
             "can_attach": is_owner and idea.status in services.ATTACHABLE_STATUSES,
             # The closing report is offered once the pilot has started (not for one to come).
             "pilot_started": idea.starts_on <= timezone.localdate(),
+            "payee_needed": payee_needed,
+            "payee": selectors.payee_of(actor=idea.applicant) if payee_needed else None,
         },
         status=status,
     )

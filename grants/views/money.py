@@ -4,22 +4,54 @@ and the grants as a spreadsheet."""
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actors import roles
 from actors.decorators import role_required
+from actors.models import Actor
 from audit import services as audit_services
-from common.posted import posted_text
+from common.posted import posted, posted_text
 from common.spreadsheet import csv_response
 
 from .. import selectors, services
+from ..forms import PayeeForm
 from ..workflow import WorkflowError
-from .base import dashboard_part, error_text
+from .base import add_service_errors, dashboard_part, error_text, owned_idea
+
+
+@login_required
+def idea_payee(request, idea_id: int):
+    """The makers say where the grant is paid, once it is approved: the payee and the account,
+    kept for the applicant's later grants. What was typed stays in the form on an error."""
+    idea = owned_idea(request, idea_id)
+    if not services.payee_needed(idea=idea):
+        raise Http404
+    actor = idea.applicant
+    organisation = actor.kind != Actor.Kind.RESIDENT
+    current = selectors.payee_of(actor=actor)
+    initial = (
+        {"name": current.name, "business_id": current.business_id, "iban": current.iban_grouped}
+        if current
+        else {"name": actor.name, "business_id": actor.business_id}
+    )
+    form = PayeeForm(posted(request), initial=initial, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payee_save(idea=idea, by=request.user, bic=form.bic, **form.cleaned_data)
+        except (WorkflowError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: the grant will be paid to this account."))
+            return redirect("grants:idea", idea.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"idea": idea, "form": form, "organisation": organisation, "current": current}
+    return render(request, "grants/payee.html", context, status=status)
 
 
 @role_required(roles.can_view_dashboard)
@@ -76,8 +108,19 @@ def payments_csv(request):
         _("Paid on"),
         _("Payment reference"),
     ]
+    # The payee and the account, for those who pay (the agents), never for the managers.
+    with_bank = roles.is_agent(request.user)
+    if with_bank:
+        header += [_("Payee"), _("Business ID (Y-tunnus)"), _("Account number (IBAN)"), _("BIC")]
     audit_services.export_made(by=request.user, kind="payments_csv")
-    grants = selectors.grants_for_finance(user=request.user).iterator(chunk_size=500)
+    grants = selectors.grants_for_finance(user=request.user)
+    if with_bank:
+        grants = grants.select_related("idea__applicant__payee")
+
+    def bank(grant) -> tuple:
+        payee = getattr(grant.idea.applicant, "payee", None)
+        return (payee.name, payee.business_id, payee.iban, payee.bic) if payee else ("",) * 4
+
     rows = (
         (
             grant.pk,
@@ -90,7 +133,8 @@ def payments_csv(request):
             grant.get_payment_state_display(),
             grant.paid_on.isoformat() if grant.paid_on else "",
             grant.payment_reference,
+            *(bank(grant) if with_bank else ()),
         )
-        for grant in grants
+        for grant in grants.iterator(chunk_size=500)
     )
     return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)

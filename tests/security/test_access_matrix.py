@@ -46,7 +46,7 @@ from django.utils import timezone
 
 from actors.models import Invitation
 from grants import services
-from grants.models import ReasonTemplate
+from grants.models import Payee, ReasonTemplate
 from reports.models import Export
 from tests import factories
 from tests.security import form_data
@@ -151,6 +151,12 @@ EXPECTED = {
         kwargs="draft",
         post="idea",
         may_post=("resident_a",),
+    ),
+    "grants:idea_payee": Page(
+        role_page(("resident_a", "org_member")),
+        kwargs="org_idea",
+        post="payee",
+        may_post=("resident_a", "org_member"),
     ),
     "grants:closing_report": Page(
         role_page(("resident_a", "org_member")),
@@ -326,6 +332,9 @@ SECRETS_SEEN_BY = {
     "draft_need": {"resident_a"},
     "message": {"resident_a", "agent_x", "manager"},
     "internal_note": {"agent_x", "manager"},
+    # The organisation's bank account: its members and the agent who pays, not the manager.
+    "iban": {"resident_a", "org_member", "agent_x"},
+    "iban_grouped": {"resident_a", "org_member", "agent_x"},
 }
 A_EMAIL = "aino.asukas@example.org"
 SECRETS = {
@@ -335,6 +344,8 @@ SECRETS = {
     "draft_need": "Qwvut unsent need",
     "message": "Vwxyq private message",
     "internal_note": "Uvwxk internal note",
+    "iban": "FI2112345600000785",
+    "iban_grouped": "FI21 1234 5600 0007 85",  # as the pages print it
 }
 
 
@@ -430,6 +441,9 @@ def world(db, settings, tmp_path):
     services.message_post(idea=submitted, by=a, body=SECRETS["message"])
     services.message_post(idea=submitted, by=agent_x, body=SECRETS["internal_note"], internal=True)
     org_idea = idea("approved", title="Kylän kahvila", applicant=organisation)
+    Payee.objects.create(
+        actor=organisation, name="Kylä ry", business_id="0201256-6", iban=SECRETS["iban"]
+    )
     reported = idea("reported", title="Lukupiiri")
     closed = idea("closed", title="Elämänkaarikahvila")
     held = idea("draft", title="Odottava idea")
@@ -504,6 +518,11 @@ def world(db, settings, tmp_path):
             "active": "on",
         },
         "staff": lambda: {"districts": [x.pk]},
+        "payee": lambda: {
+            "name": "Kylä ry",
+            "business_id": "0201256-6",
+            "iban": "FI21 1234 5600 0007 85",
+        },
     }
     ideas = {
         "draft": draft,
@@ -678,6 +697,7 @@ IDEA_PAGES = (
     "grants:agent_idea_mill",
     "grants:idea_edit",
     "grants:closing_report",
+    "grants:idea_payee",
 )
 
 

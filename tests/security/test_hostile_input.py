@@ -351,6 +351,17 @@ FORMS = {
         url=lambda world, prepared: reverse("account_request_login_code"),
         data=lambda world, prepared: {"email": "someone@example.org"},
     ),
+    "payee": Form(
+        persona="resident_a",
+        fields=("name", "iban"),
+        prepare=lambda world: world["idea"]("approved"),
+        url=lambda world, idea: reverse("grants:idea_payee", args=[idea.pk]),
+        data=lambda world, idea: {"name": "Aino Asukas", "iban": "FI21 1234 5600 0007 85"},
+        shown_on=lambda world, idea, response: [
+            ("resident_a", reverse("grants:idea", args=[idea.pk])),
+            ("agent", reverse("grants:agent_idea", args=[idea.pk])),
+        ],
+    ),
     "claim_code": Form(
         persona="resident_a",
         fields=("code",),
@@ -492,6 +503,7 @@ def test_the_cases_cover_every_form_class_of_the_app():
         "DistrictForm": "district",
         "StaffInviteForm": "staff_invite",
         "RequestLoginCodeForm": "login_code_email",
+        "PayeeForm": "payee",
     }
     found = {
         name
