@@ -175,3 +175,15 @@ def test_the_download_holds_the_account_and_erasure_removes_it(client, resident,
     services.grant_mark_paid(grant=idea.grant, by=agent, paid_on=timezone.localdate())
     actor_services.user_erase(resident)
     assert not Payee.objects.exists()
+
+
+def test_the_approval_email_says_how_to_receive_the_grant(
+    resident, make_idea, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_idea("approved")
+    [to_maker] = [m for m in mail.outbox if m.to == [resident.email] and "500" in m.body]
+    assert "who is paid and to which account" in to_maker.body
