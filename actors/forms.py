@@ -1,7 +1,5 @@
-from allauth.account import app_settings as allauth_settings
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
-from allauth.account.internal.userkit import filter_users_by_email
 from allauth.core import context, ratelimit
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -143,19 +141,16 @@ class StaffDistrictsForm(forms.Form):
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     """allauth's form for a login code, its limit per address counted per address *and* IP:
     somebody asking codes for another person's address from elsewhere cannot keep the owner
-    from asking for their own (docs/security.md)."""
+    from asking for their own (docs/security.md). allauth counts the per-IP limit
+    (`request_login_code`); this form counts `request_login_code_per_address_and_ip`."""
 
     def clean_email(self) -> str:
-        adapter = get_adapter()
-        email = self.cleaned_data["email"]
+        email = super().clean_email()
         if email:
-            users = filter_users_by_email(
-                email, is_active=True, prefer_verified=True, for_login=True
-            )
-            if not allauth_settings.PREVENT_ENUMERATION and not users:
-                raise adapter.validation_error("unknown_email")
+            adapter = get_adapter()
             key = f"{email.lower()}|{adapter.get_client_ip(context.request)}"
-            if not ratelimit.consume(context.request, action="request_login_code", key=key):
+            if not ratelimit.consume(
+                context.request, action="request_login_code_per_address_and_ip", key=key
+            ):
                 raise adapter.validation_error("too_many_login_attempts")
-            self._user = users[0] if users else None
         return email

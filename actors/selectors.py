@@ -52,6 +52,8 @@ def personal_data(*, user: User) -> dict:
     the account here, then what every app registered with `actors.personal_data` holds."""
     from allauth.account.models import EmailAddress
 
+    from audit.models import AuditEvent
+
     from . import personal_data as registry
 
     return {
@@ -78,6 +80,11 @@ def personal_data(*, user: User) -> dict:
             for authenticator in _authenticators_of(user)
         ],
         **registry.export_sections(user=user),
+        # What the audit log records of the person's own actions (downloads of this file).
+        "audit_events": [
+            {"action": event.action, "at": event.at.isoformat()}
+            for event in AuditEvent.objects.filter(actor=user).order_by("at")
+        ],
     }
 
 

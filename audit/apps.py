@@ -6,10 +6,3 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = _("Audit log")
-
-    def ready(self) -> None:
-        from actors import personal_data
-
-        from . import personal_data as own
-
-        personal_data.register("audit", export=own.export, holds=own.HOLDS)

@@ -27,6 +27,7 @@ class AuditEvent(models.Model):
         IDEA_RELEASED = "idea_released", _("Held idea released to the queue")
         GRANT_PAID = "grant_paid", _("Grant marked as paid")
         PAYEE_CHANGED = "payee_changed", _("Payee or bank account given or changed")
+        PAYMENT_BATCH = "payment_batch", _("Payment batch made, paid or cancelled")
         EXPORT_MADE = "export_made", _("Export made")
         DATA_EXPORTED = "data_exported", _("Own data downloaded")
         ACCOUNT_ERASED = "account_erased", _("Account erased")

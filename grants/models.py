@@ -274,6 +274,51 @@ class Payee(models.Model):
         return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
 
 
+class PaymentBatch(models.Model):
+    """Grants paid together: one SEPA credit transfer file (ISO 20022 pain.001) for the bank and
+    a spreadsheet for the finance office; marked paid once, which records each grant's payment.
+    A grant is in at most one batch (its `batch`), so it is never paid twice."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for the bank")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    # The message's id in the bank file: at most 35 characters, unique for the bank.
+    message_id = models.CharField(_("message id"), max_length=35, unique=True)
+    execution_date = models.DateField(_("payment date asked of the bank"))
+    total = models.DecimalField(_("total (€)"), max_digits=12, decimal_places=2)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment marked by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+        constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="batch_positive")]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
 class Grant(models.Model):
     class Payment(models.TextChoices):
         TO_PAY = "to_pay", _("To be paid")
@@ -307,6 +352,14 @@ class Grant(models.Model):
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("payment batch"),
+    )
 
     class Meta:
         verbose_name = _("grant")

@@ -32,6 +32,8 @@ HOLDS = {
     "grants.StatusChange": {EXPORTED, ERASED},
     "grants.Grant": {EXPORTED},
     "grants.Payee": {EXPORTED, ERASED},
+    # The record of public money paid (who paid is staff, whose erasure is refused).
+    "grants.PaymentBatch": {STATISTICS},
     "grants.BudgetLine": {EXPORTED, ERASED},
     "grants.Attachment": {EXPORTED, ERASED},
     "grants.ClosingReport": {EXPORTED, ERASED},

@@ -41,6 +41,10 @@ from .ideas import (
     message_post,
 )
 from .money import (
+    batch_cancel,
+    batch_create,
+    batch_mark_paid,
+    end_to_end_id,
     grant_mark_paid,
     payee_needed,
     payee_save,
@@ -104,6 +108,10 @@ __all__ = [
     "closing_report_return",
     "closing_report_submit",
     "drafts_delete",
+    "batch_cancel",
+    "batch_create",
+    "batch_mark_paid",
+    "end_to_end_id",
     "grant_mark_paid",
     "payee_needed",
     "payee_save",

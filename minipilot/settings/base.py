@@ -163,7 +163,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "20/5m/ip,5/5m/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    "request_login_code": "20/m/ip",
+    "request_login_code_per_address_and_ip": "3/m/key",
     "reauthenticate": "10/m/user",
 }
 # A login code can be tried this many times, then a new one must be asked for.
@@ -318,3 +319,8 @@ LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("L
 
 # Error reporting, only when SENTRY_DSN is set (SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE).
 init_sentry()
+
+# The city's own account, from which the grants are paid (the SEPA credit transfer files).
+CITY_PAYER_NAME = os.environ.get("CITY_PAYER_NAME", "Hämeenlinnan kaupunki")
+CITY_PAYER_IBAN = os.environ.get("CITY_PAYER_IBAN", "FI2112345600000785")
+CITY_PAYER_BIC = os.environ.get("CITY_PAYER_BIC", "NDEAFIHH")
