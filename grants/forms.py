@@ -716,3 +716,19 @@ class PayeeForm(forms.Form):
 
         iban, self.bic = clean_iban(self.cleaned_data["iban"])
         return iban
+
+
+class PaymentBatchForm(forms.Form):
+    """The ticked grants go to the bank in one file, to be paid on this day."""
+
+    execution_date = forms.DateField(label=_("Payment date asked of the bank"), widget=DateInput())
+
+
+class BatchPaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=100,
+        required=False,
+        help_text=_("The bank's archive id of the transfer, if you have it."),
+    )

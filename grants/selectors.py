@@ -29,6 +29,7 @@ from .models import (
     Lesson,
     Message,
     Payee,
+    PaymentBatch,
     Round,
     StatusChange,
     TermStat,
@@ -223,8 +224,27 @@ def grants_to_pay(*, user) -> QuerySet[Grant]:
     scope = roles.district_ids_in_scope(user)
     if scope is not None:
         grants = grants.filter(idea__district_id__in=scope)
-    return grants.select_related("idea__district", "idea__applicant", "round").order_by(
-        "decided_at", "id"
+    return grants.select_related(
+        "idea__district", "idea__applicant__payee", "round", "batch"
+    ).order_by("decided_at", "id")
+
+
+def payment_batches(*, user) -> QuerySet[PaymentBatch]:
+    """The batches an agent may see: those whose every grant is in the agent's districts."""
+    batches = PaymentBatch.objects.all()
+    scope = roles.district_ids_in_scope(user)
+    if scope is not None:
+        batches = batches.exclude(
+            grants__idea__district_id__in=District.objects.exclude(pk__in=scope).values("pk")
+        )
+    return batches.select_related("created_by", "paid_by")
+
+
+def batch_grants(*, batch: PaymentBatch) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(batch=batch)
+        .select_related("idea__district", "idea__applicant__payee", "round")
+        .order_by("pk")
     )
 
 

@@ -1,12 +1,12 @@
 """Money for the agent and the finance office: budgets and what is left, recording a payment,
 and the grants as a spreadsheet."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,13 @@ from audit import services as audit_services
 from common.posted import posted, posted_text
 from common.spreadsheet import csv_response
 
-from .. import selectors, services
-from ..forms import PayeeForm
+from .. import payment_files, selectors, services
+from ..forms import BatchPaidForm, PayeeForm, PaymentBatchForm
+from ..models import PaymentBatch
 from ..workflow import WorkflowError
 from .base import add_service_errors, dashboard_part, error_text, owned_idea
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -64,6 +67,12 @@ def agent_money(request):
             "heading": _("Money"),
             "rounds": selectors.rounds_money(today=timezone.localdate()),
             "to_pay": selectors.grants_to_pay(user=request.user)[: selectors.TO_PAY_ROWS],
+            "batches": selectors.payment_batches(user=request.user).filter(
+                state=PaymentBatch.State.OPEN
+            )[:20]
+            if roles.is_agent(request.user)
+            else [],
+            "tomorrow": timezone.localdate() + timedelta(days=1),
         },
     )
 
@@ -71,6 +80,7 @@ def agent_money(request):
 @role_required(roles.is_agent)
 @require_POST
 def grant_paid(request, grant_id: int):
+    """One grant paid by hand; the answer comes back to the money page."""
     grant = selectors.grants_for_finance(user=request.user).filter(pk=grant_id).first()
     if grant is None:
         raise Http404
@@ -78,7 +88,7 @@ def grant_paid(request, grant_id: int):
         paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
     except ValueError:
         messages.error(request, _("Give the payment date."))
-        return redirect("grants:agent")
+        return redirect("grants:agent_money")
     try:
         services.grant_mark_paid(
             grant=grant,
@@ -90,7 +100,7 @@ def grant_paid(request, grant_id: int):
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("The payment is recorded."))
-    return redirect("grants:agent")
+    return redirect("grants:agent_money")
 
 
 @role_required(roles.can_view_dashboard)
@@ -138,3 +148,103 @@ def payments_csv(request):
         for grant in grants.iterator(chunk_size=500)
     )
     return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)
+
+
+# Payment batches: one bank file for many grants.
+
+
+def _batch_or_404(request, batch_id: int):
+    batch = selectors.payment_batches(user=request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@role_required(roles.is_agent)
+@require_POST
+def batch_create(request):
+    """The grants ticked on the money page, in one batch; a refusal names each grant."""
+    form = PaymentBatchForm(request.POST)
+    ids = [value for value in request.POST.getlist("grants") if value.isdigit()]
+    if not form.is_valid():
+        messages.error(request, _("Give the payment date asked of the bank."))
+        return redirect("grants:agent_money")
+    try:
+        batch = services.batch_create(
+            grant_ids=[int(pk) for pk in ids],
+            by=request.user,
+            execution_date=form.cleaned_data["execution_date"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("grants:agent_money")
+    messages.success(
+        request,
+        _("The payment batch is made: download its file for the bank."),
+    )
+    return redirect("grants:payment_batch", batch.pk)
+
+
+@role_required(roles.is_agent)
+def payment_batch(request, batch_id: int):
+    batch = _batch_or_404(request, batch_id)
+    return _batch_page(request, batch, BatchPaidForm(initial={"paid_on": timezone.localdate()}))
+
+
+def _batch_page(request, batch, form, status=200):
+    context = {"batch": batch, "grants": selectors.batch_grants(batch=batch), "form": form}
+    return render(request, "grants/payment_batch.html", context, status=status)
+
+
+@role_required(roles.is_agent)
+def batch_sepa_file(request, batch_id: int):
+    """The batch as a SEPA credit transfer (pain.001) for the city's bank."""
+    batch = _batch_or_404(request, batch_id)
+    content = payment_files.sepa_credit_transfer(batch)
+    audit_services.export_made(by=request.user, kind="payment_batch_sepa", obj=batch)
+    response = HttpResponse(content, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{batch.message_id}.xml"'
+    return response
+
+
+@role_required(roles.is_agent)
+def batch_spreadsheet(request, batch_id: int):
+    """The batch as an XLSX list for the finance office."""
+    batch = _batch_or_404(request, batch_id)
+    content = payment_files.spreadsheet(batch)
+    audit_services.export_made(by=request.user, kind="payment_batch_xlsx", obj=batch)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{batch.message_id}.xlsx"'
+    return response
+
+
+@role_required(roles.is_agent)
+@require_POST
+def batch_paid(request, batch_id: int):
+    """The bank paid: every grant of the batch recorded at once. A refusal shows the batch
+    again with what was typed and the reason."""
+    batch = _batch_or_404(request, batch_id)
+    form = BatchPaidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.batch_mark_paid(batch=batch, by=request.user, **form.cleaned_data)
+        except (WorkflowError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Every payment of the batch is recorded."))
+            return redirect("grants:payment_batch", batch.pk)
+    return _batch_page(request, batch, form, status=400)
+
+
+@role_required(roles.is_agent)
+@require_POST
+def batch_cancel(request, batch_id: int):
+    batch = _batch_or_404(request, batch_id)
+    try:
+        services.batch_cancel(batch=batch, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, error_text(error))
+        return redirect("grants:payment_batch", batch.pk)
+    messages.success(request, _("The batch is cancelled; its grants can be paid again."))
+    return redirect("grants:agent_money")

@@ -224,6 +224,19 @@ EXPECTED = {
         post={"paid_on": "2024-05-02", "reference": "X1"},
         may_post=("agent_x",),
     ),
+    "grants:batch_create": Page(
+        role_page(AGENTS, status=405), kwargs="", post="batch", may_post=("agent_x",)
+    ),
+    # A batch of district X's grants: agent Y does not find it.
+    "grants:payment_batch": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
+    "grants:batch_sepa": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
+    "grants:batch_xlsx": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
+    "grants:batch_paid": Page(
+        role_page(AGENTS, status=405), kwargs="batch", post="batch_paid", may_post=("agent_x",)
+    ),
+    "grants:batch_cancel": Page(
+        role_page(AGENTS, status=405), kwargs="batch", post={}, may_post=("agent_x",)
+    ),
     "grants:agent_close": Page(
         role_page(AGENTS, status=405), kwargs="reported", post={}, may_post=("agent_x",)
     ),
@@ -445,6 +458,9 @@ def world(db, settings, tmp_path):
         actor=organisation, name="Kylä ry", business_id="0201256-6", iban=SECRETS["iban"]
     )
     reported = idea("reported", title="Lukupiiri")
+    to_batch = idea("approved", title="Maksettava")
+    Payee.objects.create(actor=reported.applicant, name="Aino Asukas", iban="FI4950009420028730")
+    batch = services.batch_create(grant_ids=[reported.grant.pk], by=agent_x, execution_date=today)
     closed = idea("closed", title="Elämänkaarikahvila")
     held = idea("draft", title="Odottava idea")
     services.idea_submit(idea=held, by=a, hold_reason="too_fast")
@@ -473,6 +489,7 @@ def world(db, settings, tmp_path):
         "introduce": {"idea_id": submitted.pk, "actor_id": partner.pk},
         "invitation": {"token": invitation.token},
         "export": {"export_id": export.pk},
+        "batch": {"batch_id": batch.pk},
         "district": {"slug": x.slug},
         "district_pilot": {"slug": x.slug, "idea_id": closed.pk},
         "organisation": {"actor_id": organisation.pk},
@@ -518,6 +535,8 @@ def world(db, settings, tmp_path):
             "active": "on",
         },
         "staff": lambda: {"districts": [x.pk]},
+        "batch": lambda: {"grants": [to_batch.grant.pk], "execution_date": today.isoformat()},
+        "batch_paid": lambda: {"paid_on": today.isoformat(), "reference": "ARK-1"},
         "payee": lambda: {
             "name": "Kylä ry",
             "business_id": "0201256-6",

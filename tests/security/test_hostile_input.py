@@ -25,13 +25,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grants import services
-from grants.models import Idea, Round
+from grants.models import Idea, Payee, Round
 from tests import factories
 from tests.security import form_data
 
@@ -119,6 +119,17 @@ def _close_and_publish(world, prepared, response):
     idea = Idea.objects.get(pk=prepared.pk)
     if idea.status == "reported":
         services.idea_close(idea=idea, by=world["people"]["agent"])
+
+
+def _open_batch(world):
+    """A batch of one grant to pay, waiting for the bank."""
+    idea = world["idea"]("approved")
+    Payee.objects.get_or_create(
+        actor=idea.applicant, defaults={"name": "Aino Asukas", "iban": "FI2112345600000785"}
+    )
+    return services.batch_create(
+        grant_ids=[idea.grant.pk], by=world["people"]["agent"], execution_date=timezone.localdate()
+    )
 
 
 def _quiet_round(world):
@@ -362,6 +373,16 @@ FORMS = {
             ("agent", reverse("grants:agent_idea", args=[idea.pk])),
         ],
     ),
+    "batch_paid_reference": Form(
+        persona="agent",
+        fields=("reference",),
+        prepare=lambda world: _open_batch(world),
+        url=lambda world, batch: reverse("grants:batch_paid", args=[batch.pk]),
+        data=lambda world, batch: {"paid_on": timezone.localdate().isoformat(), "reference": "A"},
+        shown_on=lambda world, batch, response: [
+            ("agent", reverse("grants:payment_batch", args=[batch.pk]))
+        ],
+    ),
     "claim_code": Form(
         persona="resident_a",
         fields=("code",),
@@ -483,6 +504,7 @@ def test_the_cases_cover_every_form_class_of_the_app():
         "EraseForm": "a tick box only",
         "DecisionForm": "its reason: decline_reason",
         "RoundExtendForm": "a date only",
+        "PaymentBatchForm": "a date only",
         "StaffDistrictsForm": "tick boxes only",
     }
     covered = {
@@ -504,6 +526,7 @@ def test_the_cases_cover_every_form_class_of_the_app():
         "StaffInviteForm": "staff_invite",
         "RequestLoginCodeForm": "login_code_email",
         "PayeeForm": "payee",
+        "BatchPaidForm": "batch_paid_reference",
     }
     found = {
         name
