@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/exports/<int:export_id>/", views.export_status, name="export"),
     path("open-data/pilots.json", views.open_data_json, name="open_data_json"),
     path("open-data/pilots.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/360giving.json", views.open_data_360giving, name="open_data_360giving"),
     path("pilots/", views.pilot_list, name="pilots"),
     path("pilots/<int:idea_id>/", views.pilot_detail, name="pilot"),
 ]

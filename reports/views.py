@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from common.posted import posted_text
 from common.spreadsheet import csv_response
 from grants import selectors as grant_selectors
 
-from . import selectors
+from . import giving360, selectors
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
 from .services import exports
@@ -352,6 +352,17 @@ def open_data_json(request):
             "pilots": [selectors.open_data_row(idea) for idea in pilots],
             "next": next_url,
         }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_360giving(request):
+    """Every grant as a 360Giving package (reports/giving360.py), streamed as it is written."""
+    source = request.build_absolute_uri(request.path)
+    ideas = selectors.open_data_pilots().filter(grant__isnull=False)
+    response = StreamingHttpResponse(
+        giving360.package_chunks(ideas, source=source), content_type="application/json"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

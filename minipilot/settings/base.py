@@ -324,3 +324,7 @@ init_sentry()
 CITY_PAYER_NAME = os.environ.get("CITY_PAYER_NAME", "Hämeenlinnan kaupunki")
 CITY_PAYER_IBAN = os.environ.get("CITY_PAYER_IBAN", "FI2112345600000785")
 CITY_PAYER_BIC = os.environ.get("CITY_PAYER_BIC", "NDEAFIHH")
+# The city's identifiers in open data: its org-id (the Finnish business ID as FI-PRO-…) and the
+# 360Giving prefix registered for its grant identifiers.
+CITY_ORG_ID = os.environ.get("CITY_ORG_ID", "FI-PRO-0139797-4")
+OPEN_DATA_GRANT_PREFIX = os.environ.get("OPEN_DATA_GRANT_PREFIX", "360G-minipilot-hml")

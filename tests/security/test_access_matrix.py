@@ -123,6 +123,7 @@ EXPECTED = {
     "reports:pilot": Page(every(200), kwargs="closed"),
     "reports:open_data_json": Page(every(200)),
     "reports:open_data_csv": Page(every(200)),
+    "reports:open_data_360giving": Page(every(200)),
     # A person's own pages.
     "grants:my": Page(logged_in(200)),
     "grants:notifications": Page(logged_in(200)),
