@@ -1,3 +1,4 @@
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actors import roles
@@ -17,11 +19,13 @@ from common.posted import posted_text
 from common.spreadsheet import csv_response
 from grants import selectors as grant_selectors
 
-from . import giving360, selectors
+from . import dcat, giving360, selectors
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
 from .services import exports
 from .themes import proposals as theme_proposals
+
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "pilots.schema.json"
 
 
 @role_required(roles.can_view_reports)
@@ -348,7 +352,9 @@ def open_data_json(request):
     response = JsonResponse(
         {
             "licence": "CC BY 4.0",
-            "schema": "docs/open-data.md",
+            "licence_url": giving360.LICENCE_URL,
+            "attribution": dcat.attribution(),
+            "schema": request.build_absolute_uri(reverse("reports:open_data_schema")),
             "pilots": [selectors.open_data_row(idea) for idea in pilots],
             "next": next_url,
         }
@@ -376,9 +382,32 @@ def open_data_csv(request):
         ]
         for idea in selectors.open_data_pilots().iterator(chunk_size=500)
     )
-    return csv_response(
+    response = csv_response(
         filename="minipilot-pilots.csv", header=selectors.OPEN_DATA_FIELDS, rows=rows
     )
+    # A table has no room for its licence: the headers say it, as the catalogue does.
+    schema = request.build_absolute_uri(reverse("reports:open_data_schema"))
+    response["Link"] = f'<{giving360.LICENCE_URL}>; rel="license", <{schema}>; rel="describedby"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_catalog(request):
+    """The DCAT description of the open data, for a national portal (reports/dcat.py)."""
+    response = JsonResponse(
+        dcat.catalog(request.build_absolute_uri),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_schema(request):
+    """The JSON Schema of a page of /open-data/pilots.json."""
+    response = HttpResponse(SCHEMA_FILE.read_bytes(), content_type="application/schema+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @role_required(roles.can_view_reports)

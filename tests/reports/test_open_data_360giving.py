@@ -105,3 +105,46 @@ def test_no_personal_data_of_a_resident_in_any_open_data_format(client, grants, 
             "FI21 1234",
         ):
             assert secret not in body
+
+
+def test_the_pilots_json_states_its_licence_and_validates_against_its_published_schema(
+    client, grants
+):
+    page = client.get(reverse("reports:open_data_json")).json()
+    assert page["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert page["attribution"] == "Source: Hämeenlinnan kaupunki, Minipilot"
+    schema_response = client.get(page["schema"].replace("http://testserver", ""))
+    assert schema_response.status_code == 200
+    schema = json.loads(schema_response.content)
+    checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.path)}: {e.message}" for e in checker.iter_errors(page)]
+    assert errors == []
+    assert len(page["pilots"]) == 3
+
+
+def test_the_csv_names_its_licence_and_schema_in_its_headers(client, grants):
+    response = client.get(reverse("reports:open_data_csv"))
+    assert '<https://creativecommons.org/licenses/by/4.0/>; rel="license"' in response["Link"]
+    assert 'pilots.schema.json>; rel="describedby"' in response["Link"]
+
+
+def test_the_catalogue_describes_every_dataset_for_a_portal(client, grants):
+    response = client.get(reverse("reports:open_data"))
+    assert response["Content-Type"] == "application/ld+json"
+    catalog = json.loads(response.content)
+    assert catalog["@type"] == "dcat:Catalog"
+    urls = [
+        distribution["dcat:downloadURL"]["@id"]
+        for dataset in catalog["dcat:dataset"]
+        for distribution in dataset["dcat:distribution"]
+    ]
+    for name in ("open_data_json", "open_data_csv", "open_data_360giving"):
+        url = reverse(f"reports:{name}")
+        assert any(found.endswith(url) for found in urls)
+        assert client.get(url).status_code == 200
+    titles = {value["@language"] for value in catalog["dct:title"]}
+    assert titles == {"fi", "sv", "en"}
+    assert all(
+        d["dct:license"]["@id"].startswith("https://creativecommons")
+        for d in catalog["dcat:dataset"]
+    )

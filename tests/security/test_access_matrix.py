@@ -124,6 +124,8 @@ EXPECTED = {
     "reports:open_data_json": Page(every(200)),
     "reports:open_data_csv": Page(every(200)),
     "reports:open_data_360giving": Page(every(200)),
+    "reports:open_data": Page(every(200)),
+    "reports:open_data_schema": Page(every(200)),
     # A person's own pages.
     "grants:my": Page(logged_in(200)),
     "grants:notifications": Page(logged_in(200)),
