@@ -53,6 +53,7 @@ urlpatterns = [
     path("agent/approve/", agent.agent_bulk_approve, name="agent_bulk_approve"),
     path("agent/grants/<int:grant_id>/paid/", money.grant_paid, name="grant_paid"),
     path("agent/grants.csv", money.payments_csv, name="payments_csv"),
+    path("agent/grants.xlsx", money.payments_xlsx, name="payments_xlsx"),
     path("agent/payments/", money.batch_create, name="batch_create"),
     path("agent/payments/<int:batch_id>/", money.payment_batch, name="payment_batch"),
     path("agent/payments/<int:batch_id>/sepa.xml", money.batch_sepa_file, name="batch_sepa"),

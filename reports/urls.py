@@ -16,6 +16,7 @@ urlpatterns = [
         name="district_pilot_similar",
     ),
     path("reports/<slug:slug>/export.csv", views.district_export_csv, name="district_csv"),
+    path("reports/<slug:slug>/export.xlsx", views.district_export_xlsx, name="district_xlsx"),
     path("reports/<slug:slug>/report.pdf", views.district_pdf, name="district_pdf"),
     path("reports/<slug:slug>/export/", views.district_export_start, name="district_export"),
     path("reports/exports/<int:export_id>/", views.export_status, name="export"),

@@ -16,7 +16,7 @@ from actors.models import District
 from audit import services as audit_services
 from common.paging import query_without_page
 from common.posted import posted_text
-from common.spreadsheet import csv_response
+from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
 
 from . import dcat, giving360, selectors
@@ -417,6 +417,15 @@ def district_export_csv(request, slug: str):
     header, rows = exports.district_rows(district=district)
     audit_services.export_made(by=request.user, kind="district_csv", obj=district)
     return csv_response(filename=f"minipilot-{district.slug}.csv", header=header, rows=rows)
+
+
+@role_required(roles.can_view_reports)
+def district_export_xlsx(request, slug: str):
+    """The same table as an XLSX workbook, for spreadsheets set to Finnish."""
+    district = get_object_or_404(District, slug=slug)
+    header, rows = exports.district_rows(district=district)
+    audit_services.export_made(by=request.user, kind="district_xlsx", obj=district)
+    return xlsx_response(filename=f"minipilot-{district.slug}.xlsx", header=header, rows=rows)
 
 
 @role_required(roles.can_view_reports)

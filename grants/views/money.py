@@ -17,7 +17,7 @@ from actors.decorators import role_required
 from actors.models import Actor
 from audit import services as audit_services
 from common.posted import posted, posted_text
-from common.spreadsheet import csv_response
+from common.spreadsheet import csv_response, xlsx_response
 
 from .. import payment_files, selectors, services
 from ..forms import BatchPaidForm, PayeeForm, PaymentBatchForm
@@ -106,6 +106,19 @@ def grant_paid(request, grant_id: int):
 @role_required(roles.can_view_dashboard)
 def payments_csv(request):
     """Every grant with its payment for the finance office, one row per grant."""
+    header, rows = _payments_table(request, kind="payments_csv")
+    return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)
+
+
+@role_required(roles.can_view_dashboard)
+def payments_xlsx(request):
+    """The same grants as an XLSX workbook, for spreadsheets set to Finnish."""
+    header, rows = _payments_table(request, kind="payments_xlsx")
+    return xlsx_response(filename="minipilot-grants.xlsx", header=header, rows=rows)
+
+
+def _payments_table(request, *, kind: str):
+    """The grants to pay as a table: the header and the rows, read in chunks."""
     header = [
         _("Grant"),
         _("Pilot"),
@@ -122,7 +135,7 @@ def payments_csv(request):
     with_bank = roles.is_agent(request.user)
     if with_bank:
         header += [_("Payee"), _("Business ID (Y-tunnus)"), _("Account number (IBAN)"), _("BIC")]
-    audit_services.export_made(by=request.user, kind="payments_csv")
+    audit_services.export_made(by=request.user, kind=kind)
     grants = selectors.grants_for_finance(user=request.user)
     if with_bank:
         grants = grants.select_related("idea__applicant__payee")
@@ -147,7 +160,7 @@ def payments_csv(request):
         )
         for grant in grants.iterator(chunk_size=500)
     )
-    return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)
+    return header, rows
 
 
 # Payment batches: one bank file for many grants.

@@ -187,3 +187,30 @@ def test_the_approval_email_says_how_to_receive_the_grant(
         make_idea("approved")
     [to_maker] = [m for m in mail.outbox if m.to == [resident.email] and "500" in m.body]
     assert "who is paid and to which account" in to_maker.body
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    content = b"".join(response.streaming_content)
+    return list(
+        load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
+    )
+
+
+def test_the_grants_as_xlsx_keep_numbers_as_numbers_and_bank_details_from_managers(
+    client, agent, manager, make_idea
+):
+    from decimal import Decimal
+
+    idea = make_idea("approved", title='=HYPERLINK("http://x")')
+    Payee.objects.create(actor=idea.applicant, name="Aino Asukas", iban="FI2112345600000785")
+    client.force_login(agent)
+    rows = _xlsx_rows(client.get(reverse("grants:payments_xlsx")))
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'  # text, never a formula
+    assert Decimal(str(rows[1][5])) == Decimal("500.00")  # a number, shown the reader's way
+    assert "FI2112345600000785" in rows[1]
+    client.force_login(manager)
+    rows = _xlsx_rows(client.get(reverse("grants:payments_xlsx")))
+    assert all("FI2112345600000785" not in row for row in rows)
+    assert len(rows[0]) == 10

@@ -51,3 +51,30 @@ def test_an_export_that_cannot_be_made_is_marked_failed(manager, district, monke
     assert result.failed()
     export.refresh_from_db()
     assert export.state == Export.State.FAILED
+
+
+def test_the_district_table_comes_as_xlsx_too(client, manager, district, make_idea):
+    from openpyxl import load_workbook
+
+    make_idea("approved", title="Kylän kahvila")
+    client.force_login(manager)
+    response = client.get(reverse("reports:district_xlsx", args=[district.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="minipilot-' in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(
+                        reverse("reports:district_csv", args=[district.slug])
+                    ).streaming_content
+                ).decode("utf-8-sig")
+            )
+        )
+    )
+    assert list(rows[0]) == csv_rows[0]
+    assert len(rows) == len(csv_rows) == 2
+    assert "Kylän kahvila" in rows[1]

@@ -33,6 +33,7 @@ their personal draft, their private message and the agents' internal note; only 
 in SECRETS_SEEN_BY may find them.
 """
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -45,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actors.models import Invitation
+from common.spreadsheet import XLSX_TYPE
 from grants import services
 from grants.models import Payee, ReasonTemplate
 from reports.models import Export
@@ -206,6 +208,7 @@ EXPECTED = {
     "grants:agent_money": Page(role_page(READERS)),
     "grants:agent_idea_new": Page(role_page(AGENTS)),
     "grants:payments_csv": Page(role_page(READERS)),
+    "grants:payments_xlsx": Page(role_page(READERS)),
     "grants:agent_idea": Page(
         role_page(("agent_x", "manager")),
         kwargs="submitted",
@@ -273,6 +276,7 @@ EXPECTED = {
     ),
     "reports:district": Page(role_page(READERS), kwargs="district"),
     "reports:district_csv": Page(role_page(READERS), kwargs="district"),
+    "reports:district_xlsx": Page(role_page(READERS), kwargs="district"),
     "reports:district_pdf": Page(role_page(READERS), kwargs="district"),
     "reports:district_pilot_similar": Page(role_page(READERS), kwargs="district_pilot"),
     "reports:district_export": Page(
@@ -587,6 +591,16 @@ def body_of(response) -> str:
         content = b"".join(response.streaming_content)
     else:
         content = response.content
+    if response.get("Content-Type", "").startswith(XLSX_TYPE):
+        # A workbook is compressed: its cells are read, so a leak in it is found as well.
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            " ".join("" if cell is None else str(cell) for cell in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
     return content.decode("utf-8", errors="replace")
 
 
