@@ -57,11 +57,22 @@ def ideas(make_idea, resident, agent):
     submitted = make_idea("submitted", title="Torstaitreffit")
     services.message_post(idea=submitted, by=resident, body="Can we use the school hall?")
     services.message_post(idea=submitted, by=agent, body="Ask the caretaker.", internal=True)
+    from django.utils import timezone
+
+    from grants.models import Payee
+
+    approved = make_idea("approved", title="Lukupiiri")
+    to_pay = make_idea("approved", title="Pihakirppis")
+    Payee.objects.create(actor=to_pay.applicant, name="Aino Asukas", iban="FI2112345600000785")
+    batch = services.batch_create(
+        grant_ids=[to_pay.grant.pk], by=agent, execution_date=timezone.localdate()
+    )
     return {
         "submitted": submitted,
-        "approved": make_idea("approved", title="Lukupiiri"),
+        "approved": approved,
         "reported": make_idea("reported"),
         "closed": make_idea("closed", title="Elämänkaarikahvila"),
+        "batch": batch,
     }
 
 
@@ -86,6 +97,9 @@ PAGES = {
     "idea, approved": ("resident", "/en/ideas/{id}/", "approved"),
     "idea, reported": ("resident", "/en/ideas/{id}/", "reported"),
     "closing report form": ("resident", "/en/ideas/{id}/report/", "approved"),
+    "where the grant is paid": ("resident", "/en/ideas/{id}/payee/", "approved"),
+    "where the grant is paid, Finnish": ("resident", "/ideas/{id}/payee/", "approved"),
+    "payment batch": ("agent", "/en/agent/payments/{id}/", "batch"),
     "agent dashboard": ("agent", "/en/agent/", None),
     "agent's follow-up, alone": ("agent", "/en/agent/follow-up/", None),
     "agent's money, alone": ("agent", "/en/agent/money/", None),
