@@ -159,6 +159,15 @@ class Command(BaseCommand):
         services.idea_submit(idea=thursday, by=resident)
         services.idea_approve(idea=thursday, by=agent)
         services.idea_start(idea=thursday)
+        # The association has said where its grants are paid: the agent can pay it in a batch.
+        services.payee_save(
+            idea=thursday,
+            by=resident,
+            name="Iittalan kyläyhdistys ry",
+            business_id="1618033-3",
+            iban="FI4950009420028730",
+            bic="OKOYFIHH",
+        )
 
         fleamarket = services.idea_create(
             created_by=resident,
