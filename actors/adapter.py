@@ -76,8 +76,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         """Each person lands on their own start page after logging in (after the second factor
         too): agents on their dashboard, programme administrators on /manage/, city managers
-        on the district reports, residents on their ideas. An explicit `next` still wins
-        (allauth checks it first)."""
+        on the district reports, the finance office on the payments, residents on their ideas.
+        An explicit `next` still wins (allauth checks it first)."""
         from . import roles
 
         user = request.user
@@ -89,4 +89,6 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("reports:index")
         if roles.can_view_dashboard(user):
             return reverse("grants:agent")
+        if roles.can_pay(user):
+            return reverse("grants:agent_money")
         return super().get_login_redirect_url(request)

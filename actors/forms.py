@@ -97,6 +97,7 @@ STAFF_ROLE_CHOICES = [
     ("agent", _("Resident agent")),
     ("manager", _("City manager")),
     ("administrator", _("Programme administrator")),
+    ("finance", _("Finance office")),
 ]
 
 

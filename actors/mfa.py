@@ -1,8 +1,8 @@
 """Multi-factor authentication for the people who can see or decide more than their own pilots.
 
-Resident agents, city managers, programme administrators, staff and superusers must have an
-authenticator app (TOTP). Until they have one, every page sends them to allauth's page that sets
-it up; once they have one,
+Resident agents, city managers, programme administrators, the finance office, staff and
+superusers must have an authenticator app (TOTP). Until they have one, every page sends them to
+allauth's page that sets it up; once they have one,
 allauth asks for its code at every login. The Django admin's own login form is replaced by
 allauth's (minipilot/urls.py), so the admin is behind the same second factor.
 """
@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from actors.roles import MANAGE_PROGRAMME, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS
+from actors.roles import MANAGE_PROGRAMME, PAY_GRANTS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS
 
 # Pages a person without an authenticator may still open: setting it up needs them.
 EXEMPT_URL_NAMES = {"set_language", "healthz", "javascript-catalog"}
@@ -31,6 +31,7 @@ def requires_mfa(user) -> bool:
         or user.has_perm(VIEW_AGENT_DASHBOARD)
         or user.has_perm(VIEW_DISTRICT_REPORTS)
         or user.has_perm(MANAGE_PROGRAMME)
+        or user.has_perm(PAY_GRANTS)
     )
 
 

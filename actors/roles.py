@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 AGENT_GROUP = "Resident agents"
 MANAGER_GROUP = "City managers"
 ADMINISTRATOR_GROUP = "Programme administrators"
+FINANCE_GROUP = "Finance office"
 
 # Permission names as "app_label.codename".
 DECIDE_IDEAS = "grants.decide_idea"
@@ -13,9 +14,10 @@ VIEW_DISTRICT_REPORTS = "actors.view_district_report"
 VIEW_AUDIT_LOG = "audit.view_audit_log"
 RECORD_CITY_DECISIONS = "grants.record_city_decision"
 MANAGE_PROGRAMME = "grants.manage_programme"
+PAY_GRANTS = "grants.pay_grants"
 
 ROLE_PERMISSIONS = {
-    AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS],
+    AGENT_GROUP: [DECIDE_IDEAS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS, PAY_GRANTS],
     MANAGER_GROUP: [
         VIEW_AGENT_DASHBOARD,
         VIEW_DISTRICT_REPORTS,
@@ -24,6 +26,8 @@ ROLE_PERMISSIONS = {
     ],
     # Rounds, districts, themes, reasons and staff; the audit log shows what changed.
     ADMINISTRATOR_GROUP: [MANAGE_PROGRAMME, VIEW_AUDIT_LOG],
+    # The money page, payment batches and the payees' bank details; no ideas, no reports.
+    FINANCE_GROUP: [PAY_GRANTS],
 }
 
 # The roles an administrator gives and takes, by the word the pages use.
@@ -31,6 +35,7 @@ STAFF_ROLES = {
     "agent": AGENT_GROUP,
     "manager": MANAGER_GROUP,
     "administrator": ADMINISTRATOR_GROUP,
+    "finance": FINANCE_GROUP,
 }
 
 
@@ -55,6 +60,18 @@ def is_agent(user) -> bool:
 
 def can_view_dashboard(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_AGENT_DASHBOARD)
+
+
+def can_pay(user) -> bool:
+    """Agents and the finance office make payment batches, record payments and see where
+    each grant is paid (the payees' bank details)."""
+    return user.is_authenticated and user.has_perm(PAY_GRANTS)
+
+
+def can_view_money(user) -> bool:
+    """The money page: budgets and the grants to pay, for the dashboard's readers and those
+    who pay."""
+    return can_view_dashboard(user) or can_pay(user)
 
 
 def can_view_reports(user) -> bool:
@@ -107,6 +124,7 @@ def is_privileged(user) -> bool:
         or can_view_reports(user)
         or user.has_perm(VIEW_AUDIT_LOG)
         or user.has_perm(MANAGE_PROGRAMME)
+        or user.has_perm(PAY_GRANTS)
     )
 
 

@@ -379,6 +379,7 @@ def staff_invitation_send(*, user_id: int, role: str) -> None:
         "agent": _("resident agent"),
         "manager": _("city manager"),
         "administrator": _("programme administrator"),
+        "finance": _("finance office"),
     }
     if role not in roles.STAFF_ROLES:
         return

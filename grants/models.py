@@ -313,6 +313,7 @@ class PaymentBatch(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("payment batch")
         verbose_name_plural = _("payment batches")
+        permissions = [("pay_grants", _("Can make payment batches and record payments"))]
         constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="batch_positive")]
 
     def __str__(self) -> str:

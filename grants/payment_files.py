@@ -8,17 +8,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .models import Grant, PaymentBatch
+from .selectors import batch_grants
 from .services import end_to_end_id
 
 SEPA_SCHEMA = "pain.001.001.03"
-
-
-def _grants(batch: PaymentBatch):
-    return (
-        Grant.objects.filter(batch=batch)
-        .select_related("idea", "idea__applicant__payee", "idea__district", "round")
-        .order_by("pk")
-    )
 
 
 def _description(grant: Grant) -> str:
@@ -49,7 +42,7 @@ def sepa_credit_transfer(batch: PaymentBatch) -> bytes:
         "currency": "EUR",
     }
     transfer = _transfer(config, batch.message_id)
-    for grant in _grants(batch):
+    for grant in batch_grants(batch=batch):
         payee = grant.idea.applicant.payee
         payment = {
             "name": payee.name,
@@ -86,7 +79,7 @@ def spreadsheet(batch: PaymentBatch) -> bytes:
             _("Payment date asked of the bank"),
         ]
     )
-    for grant in _grants(batch).iterator(chunk_size=500):
+    for grant in batch_grants(batch=batch).iterator(chunk_size=500):
         payee = grant.idea.applicant.payee
         sheet.append(
             [

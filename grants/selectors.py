@@ -20,7 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from actors import roles
-from actors.models import District, Membership, User
+from actors.models import Actor, District, Membership, User
 
 from .models import (
     Grant,
@@ -679,6 +679,17 @@ def decision_owners() -> QuerySet[User]:
         )
         .distinct()
         .order_by("full_name", "email")
+    )
+
+
+def payee_needed(*, idea) -> bool:
+    """The idea has a grant still to pay and an applicant paid by bank transfer (a city unit
+    is paid within the city's own accounts)."""
+    grant = getattr(idea, "grant", None)
+    return (
+        grant is not None
+        and grant.payment_state == Grant.Payment.TO_PAY
+        and idea.applicant.kind != Actor.Kind.CITY_UNIT
     )
 
 

@@ -10,7 +10,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from actors.models import Actor, District, Membership, User
-from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from actors.roles import (
+    ADMINISTRATOR_GROUP,
+    AGENT_GROUP,
+    FINANCE_GROUP,
+    MANAGER_GROUP,
+    ensure_roles,
+)
 from grants import services
 from grants.models import ClosingReport, Idea, Round
 
@@ -89,6 +95,16 @@ class AdministratorFactory(_PrivilegedFactory):
         if create:
             ensure_roles()
             self.groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
+
+
+class FinanceFactory(_PrivilegedFactory):
+    """The city's finance office: pays the grants, reads nothing else."""
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            ensure_roles()
+            self.groups.add(Group.objects.get(name=FINANCE_GROUP))
 
 
 class StaffFactory(_PrivilegedFactory):

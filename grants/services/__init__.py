@@ -46,7 +46,6 @@ from .money import (
     batch_mark_paid,
     end_to_end_id,
     grant_mark_paid,
-    payee_needed,
     payee_save,
 )
 from .pilots import (
@@ -113,7 +112,6 @@ __all__ = [
     "batch_mark_paid",
     "end_to_end_id",
     "grant_mark_paid",
-    "payee_needed",
     "payee_save",
     "idea_answer",
     "idea_approve",

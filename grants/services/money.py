@@ -1,5 +1,6 @@
 """Payments of granted money."""
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -38,7 +39,7 @@ def _payment_date_checked(paid_on: date) -> None:
 @transaction.atomic
 def grant_mark_paid(*, grant: Grant, by: User, paid_on: date, reference: str = "") -> Grant:
     """Record the payment of a grant: when, with which reference, and who marked it."""
-    if not (roles.is_agent(by) and roles.in_scope(by, grant.idea.district_id)):
+    if not (roles.can_pay(by) and roles.in_scope(by, grant.idea.district_id)):
         raise PermissionDenied
     _payment_date_checked(paid_on)
     locked = Grant.objects.select_for_update().get(pk=grant.pk)
@@ -84,7 +85,7 @@ def batch_create(*, grant_ids: list[int], by: User, execution_date: date) -> Pay
     """Put the chosen grants to pay in one batch. The grants are locked in id order, so two
     agents making batches at once wait for each other, and a grant already in a batch, paid,
     outside the agent's districts or without its payee is refused by name: nothing is made."""
-    if not roles.is_agent(by):
+    if not roles.can_pay(by):
         raise PermissionDenied
     if execution_date < timezone.localdate():
         raise ValidationError(
@@ -93,6 +94,8 @@ def batch_create(*, grant_ids: list[int], by: User, execution_date: date) -> Pay
     ids = sorted({int(pk) for pk in grant_ids})
     if not ids:
         raise ValidationError(_("Choose the grants to pay first."), code="empty")
+    # Not joined with the batch: a grant locked after waiting for another agent's batch is read
+    # again with that batch's id, but a joined row would still be the one of before the wait.
     locked = list(
         Grant.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
@@ -123,8 +126,6 @@ def batch_create(*, grant_ids: list[int], by: User, execution_date: date) -> Pay
             )
     if problems:
         raise ValidationError(problems, code="refused")
-    import secrets
-
     batch = PaymentBatch.objects.create(
         created_by=by,
         message_id=f"MINIPILOT-{timezone.localdate():%Y%m%d}-{secrets.token_hex(6).upper()}",
@@ -144,7 +145,7 @@ def batch_mark_paid(
 ) -> PaymentBatch:
     """The bank paid the batch: each of its grants is recorded paid with the date and the
     reference, once; marking it again is refused."""
-    if not roles.is_agent(by):
+    if not roles.can_pay(by):
         raise PermissionDenied
     _payment_date_checked(paid_on)
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
@@ -175,7 +176,7 @@ def batch_mark_paid(
 @transaction.atomic
 def batch_cancel(*, batch: PaymentBatch, by: User) -> PaymentBatch:
     """A batch the bank did not pay: its grants are free for another batch."""
-    if not roles.is_agent(by):
+    if not roles.can_pay(by):
         raise PermissionDenied
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.state != PaymentBatch.State.OPEN:
@@ -190,17 +191,6 @@ def batch_cancel(*, batch: PaymentBatch, by: User) -> PaymentBatch:
 # Who is paid: an actor's payee, given by its makers after an approval.
 
 
-def payee_needed(*, idea) -> bool:
-    """The idea has a grant still to pay and an applicant paid by bank transfer (a city unit
-    is paid within the city's own accounts)."""
-    grant = getattr(idea, "grant", None)
-    return (
-        grant is not None
-        and grant.payment_state == Grant.Payment.TO_PAY
-        and idea.applicant.kind != Actor.Kind.CITY_UNIT
-    )
-
-
 @transaction.atomic
 def payee_save(
     *, idea, by: User, name: str, iban: str, bic: str = "", business_id: str = ""
@@ -212,7 +202,7 @@ def payee_save(
 
     if not selectors.idea_is_owned_by(idea=idea, user=by):
         raise PermissionDenied
-    if not payee_needed(idea=idea):
+    if not selectors.payee_needed(idea=idea):
         raise WorkflowError(_("This pilot has no grant waiting to be paid."))
     actor = Actor.objects.select_for_update().get(pk=idea.applicant_id)
     organisation = actor.kind != Actor.Kind.RESIDENT

@@ -69,7 +69,7 @@ def render_idea_page(
 ):
     actions = allowed_actions(status=idea.status, role=Role.APPLICANT) if is_owner else []
     can_post = is_owner or roles.is_agent(request.user)
-    payee_needed = is_owner and services.payee_needed(idea=idea)
+    payee_needed = is_owner and selectors.payee_needed(idea=idea)
     return render(
         request,
         "grants/idea_detail.html",

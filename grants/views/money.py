@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from .. import payment_files, selectors, services
 from ..forms import BatchPaidForm, PayeeForm, PaymentBatchForm
 from ..models import PaymentBatch
 from ..workflow import WorkflowError
-from .base import add_service_errors, dashboard_part, error_text, owned_idea
+from .base import add_service_errors, dashboard_part, error_text, owned_idea, page_part
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,7 +34,7 @@ def idea_payee(request, idea_id: int):
     """The makers say where the grant is paid, once it is approved: the payee and the account,
     kept for the applicant's later grants. What was typed stays in the form on an error."""
     idea = owned_idea(request, idea_id)
-    if not services.payee_needed(idea=idea):
+    if not selectors.payee_needed(idea=idea):
         raise Http404
     actor = idea.applicant
     organisation = actor.kind != Actor.Kind.RESIDENT
@@ -57,10 +58,12 @@ def idea_payee(request, idea_id: int):
     return render(request, "grants/payee.html", context, status=status)
 
 
-@role_required(roles.can_view_dashboard)
+@role_required(roles.can_view_money)
 def agent_money(request):
-    """Each round's budget, granted, paid and left, and the grants still to pay."""
-    return dashboard_part(
+    """Each round's budget, granted, paid and left, and the grants still to pay. The finance
+    office has this page as its own, without the dashboard it cannot open."""
+    show = dashboard_part if roles.can_view_dashboard(request.user) else _finance_page
+    return show(
         request,
         "grants/partials/money.html",
         {
@@ -70,14 +73,27 @@ def agent_money(request):
             "batches": selectors.payment_batches(user=request.user).filter(
                 state=PaymentBatch.State.OPEN
             )[:20]
-            if roles.is_agent(request.user)
+            if roles.can_pay(request.user)
             else [],
             "tomorrow": timezone.localdate() + timedelta(days=1),
         },
     )
 
 
-@role_required(roles.is_agent)
+def _finance_page(request, template: str, context: dict):
+    return page_part(
+        request,
+        template,
+        {
+            "page_title": _("Payments"),
+            "back_url": reverse("home"),
+            "back_label": _("Back to the front page"),
+            **context,
+        },
+    )
+
+
+@role_required(roles.can_pay)
 @require_POST
 def grant_paid(request, grant_id: int):
     """One grant paid by hand; the answer comes back to the money page."""
@@ -103,14 +119,14 @@ def grant_paid(request, grant_id: int):
     return redirect("grants:agent_money")
 
 
-@role_required(roles.can_view_dashboard)
+@role_required(roles.can_view_money)
 def payments_csv(request):
     """Every grant with its payment for the finance office, one row per grant."""
     header, rows = _payments_table(request, kind="payments_csv")
     return csv_response(filename="minipilot-grants.csv", header=header, rows=rows)
 
 
-@role_required(roles.can_view_dashboard)
+@role_required(roles.can_view_money)
 def payments_xlsx(request):
     """The same grants as an XLSX workbook, for spreadsheets set to Finnish."""
     header, rows = _payments_table(request, kind="payments_xlsx")
@@ -131,8 +147,9 @@ def _payments_table(request, *, kind: str):
         _("Paid on"),
         _("Payment reference"),
     ]
-    # The payee and the account, for those who pay (the agents), never for the managers.
-    with_bank = roles.is_agent(request.user)
+    # The payee and the account, for those who pay (the agents and the finance office), never
+    # for the managers.
+    with_bank = roles.can_pay(request.user)
     if with_bank:
         header += [_("Payee"), _("Business ID (Y-tunnus)"), _("Account number (IBAN)"), _("BIC")]
     audit_services.export_made(by=request.user, kind=kind)
@@ -173,7 +190,7 @@ def _batch_or_404(request, batch_id: int):
     return batch
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 @require_POST
 def batch_create(request):
     """The grants ticked on the money page, in one batch; a refusal names each grant."""
@@ -199,7 +216,7 @@ def batch_create(request):
     return redirect("grants:payment_batch", batch.pk)
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 def payment_batch(request, batch_id: int):
     batch = _batch_or_404(request, batch_id)
     return _batch_page(request, batch, BatchPaidForm(initial={"paid_on": timezone.localdate()}))
@@ -210,7 +227,7 @@ def _batch_page(request, batch, form, status=200):
     return render(request, "grants/payment_batch.html", context, status=status)
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 def batch_sepa_file(request, batch_id: int):
     """The batch as a SEPA credit transfer (pain.001) for the city's bank."""
     batch = _batch_or_404(request, batch_id)
@@ -221,7 +238,7 @@ def batch_sepa_file(request, batch_id: int):
     return response
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 def batch_spreadsheet(request, batch_id: int):
     """The batch as an XLSX list for the finance office."""
     batch = _batch_or_404(request, batch_id)
@@ -232,7 +249,7 @@ def batch_spreadsheet(request, batch_id: int):
     return response
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 @require_POST
 def batch_paid(request, batch_id: int):
     """The bank paid: every grant of the batch recorded at once. A refusal shows the batch
@@ -250,7 +267,7 @@ def batch_paid(request, batch_id: int):
     return _batch_page(request, batch, form, status=400)
 
 
-@role_required(roles.is_agent)
+@role_required(roles.can_pay)
 @require_POST
 def batch_cancel(request, batch_id: int):
     batch = _batch_or_404(request, batch_id)

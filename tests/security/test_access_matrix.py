@@ -17,6 +17,8 @@ Personas:
 - manager: a city manager: reads everything an agent reads (every district), decides nothing.
 - administrator: a programme administrator: runs the rounds, districts, reasons and staff
   (`/manage/`), reads the audit log and the themes; decides no idea and reads no report.
+- finance: the city's finance office: the money page, payment batches and the payees' bank
+  details of every district; no idea, report or dashboard.
 - staff: `is_staff` without groups and without superuser: may log in to the admin site, which
   shows only the models they are given permissions on (none by default); everywhere else they
   are a resident without ideas, because views check permissions (actors/roles.py), never
@@ -62,6 +64,7 @@ PERSONAS = (
     "agent_y",
     "manager",
     "administrator",
+    "finance",
     "staff",
 )
 LOGIN = "LOGIN"
@@ -102,6 +105,7 @@ def logged_in(value, **overrides):
 
 AGENTS = ("agent_x", "agent_y")
 READERS = ("agent_x", "agent_y", "manager")
+PAYERS = ("agent_x", "agent_y", "finance")
 ADMINISTRATORS = ("administrator",)
 NOT_POST = every(405)
 
@@ -205,10 +209,10 @@ EXPECTED = {
     # The agent's pages.
     "grants:agent": Page(role_page(READERS)),
     "grants:agent_follow_up": Page(role_page(READERS)),
-    "grants:agent_money": Page(role_page(READERS)),
+    "grants:agent_money": Page(role_page((*READERS, "finance"))),
     "grants:agent_idea_new": Page(role_page(AGENTS)),
-    "grants:payments_csv": Page(role_page(READERS)),
-    "grants:payments_xlsx": Page(role_page(READERS)),
+    "grants:payments_csv": Page(role_page((*READERS, "finance"))),
+    "grants:payments_xlsx": Page(role_page((*READERS, "finance"))),
     "grants:agent_idea": Page(
         role_page(("agent_x", "manager")),
         kwargs="submitted",
@@ -224,24 +228,35 @@ EXPECTED = {
         # The ideas of another district are not in agent Y's queue: nothing to approve.
         refused={"agent_y": REDIRECT},
     ),
+    # Payments: the agents and the finance office; the finance office is tried first, the
+    # agent of the district is accepted as well (a refusal of one would be one of the role).
     "grants:grant_paid": Page(
-        role_page(AGENTS, status=405),
+        role_page(PAYERS, status=405),
         kwargs="grant",
         post={"paid_on": "2024-05-02", "reference": "X1"},
-        may_post=("agent_x",),
+        may_post=("finance", "agent_x"),
     ),
     "grants:batch_create": Page(
-        role_page(AGENTS, status=405), kwargs="", post="batch", may_post=("agent_x",)
+        role_page(PAYERS, status=405), kwargs="", post="batch", may_post=("finance", "agent_x")
     ),
-    # A batch of district X's grants: agent Y does not find it.
-    "grants:payment_batch": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
-    "grants:batch_sepa": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
-    "grants:batch_xlsx": Page(logged_in(403, agent_x=200, agent_y=404), kwargs="batch"),
+    # A batch of district X's grants: agent Y does not find it; the finance office does.
+    "grants:payment_batch": Page(
+        logged_in(403, agent_x=200, agent_y=404, finance=200), kwargs="batch"
+    ),
+    "grants:batch_sepa": Page(
+        logged_in(403, agent_x=200, agent_y=404, finance=200), kwargs="batch"
+    ),
+    "grants:batch_xlsx": Page(
+        logged_in(403, agent_x=200, agent_y=404, finance=200), kwargs="batch"
+    ),
     "grants:batch_paid": Page(
-        role_page(AGENTS, status=405), kwargs="batch", post="batch_paid", may_post=("agent_x",)
+        role_page(PAYERS, status=405),
+        kwargs="batch",
+        post="batch_paid",
+        may_post=("finance", "agent_x"),
     ),
     "grants:batch_cancel": Page(
-        role_page(AGENTS, status=405), kwargs="batch", post={}, may_post=("agent_x",)
+        role_page(PAYERS, status=405), kwargs="batch", post={}, may_post=("finance", "agent_x")
     ),
     "grants:agent_close": Page(
         role_page(AGENTS, status=405), kwargs="reported", post={}, may_post=("agent_x",)
@@ -352,9 +367,10 @@ SECRETS_SEEN_BY = {
     "draft_need": {"resident_a"},
     "message": {"resident_a", "agent_x", "manager"},
     "internal_note": {"agent_x", "manager"},
-    # The organisation's bank account: its members and the agent who pays, not the manager.
-    "iban": {"resident_a", "org_member", "agent_x"},
-    "iban_grouped": {"resident_a", "org_member", "agent_x"},
+    # The organisation's bank account: its members, the agent and the finance office, who pay;
+    # not the manager.
+    "iban": {"resident_a", "org_member", "agent_x", "finance"},
+    "iban_grouped": {"resident_a", "org_member", "agent_x", "finance"},
 }
 A_EMAIL = "aino.asukas@example.org"
 SECRETS = {
@@ -449,6 +465,7 @@ def world(db, settings, tmp_path):
         "administrator": factories.AdministratorFactory(
             email="admin@example.org", full_name="Ylläpitäjä"
         ),
+        "finance": factories.FinanceFactory(email="finance@example.org", full_name="Talous"),
         "staff": factories.StaffFactory(email="staff@example.org", full_name="Ylläpito"),
     }
     organisation = factories.ActorFactory(name="Kylä ry", district=x, members=[a, member])

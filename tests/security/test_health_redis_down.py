@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from grants.models import Idea
 from minipilot.settings.with_redis import redis_caches
-from tests import factories
+from tests.security import form_data
 from tests.security.conftest import celery_on
 
 PROMPT_SECONDS = 8  # the broker's and the cache's 2 s timeouts, with room for a slow machine
@@ -43,18 +43,11 @@ def _site_serves(client, user) -> None:
     # An idea sent while Redis is away is saved; its messages wait for the broker.
     client.force_login(user)
     form = client.get(reverse("grants:idea_new")).context["form"]
-    fields = factories.idea_fields(title="Sent while Redis was away")
-    data = {
-        "title": fields["title"],
-        "need": fields["need"],
-        "plan": fields["plan"],
-        "age_groups": fields["age_groups"],
-        "district": form.fields["district"].queryset.first().pk,
-        "starts_on": fields["starts_on"].isoformat(),
-        "ends_on": fields["ends_on"].isoformat(),
-        "amount": "500.00",
-        "started": form.fields["started"].initial,
-    }
+    data = form_data.idea_data(
+        form.fields["district"].queryset.first(),
+        title="Sent while Redis was away",
+        started=form.fields["started"].initial,
+    )
     response = client.post(reverse("grants:idea_new"), data)
     assert response.status_code == 302, response.content[:2000]
     assert Idea.objects.filter(title="Sent while Redis was away").exists()

@@ -22,7 +22,7 @@ from minipilot.settings.with_redis import (
     redis_broker_options,
     redis_caches,
 )
-from tests import factories
+from tests.security import form_data
 from tests.security.conftest import celery_on
 
 PASSWORD = "secret-pass-123"
@@ -57,18 +57,11 @@ def password_login(client, user):
 
 def send_idea(client, title: str):
     form = client.get(reverse("grants:idea_new")).context["form"]
-    fields = factories.idea_fields(title=title)
-    data = {
-        "title": fields["title"],
-        "need": fields["need"],
-        "plan": fields["plan"],
-        "age_groups": fields["age_groups"],
-        "district": form.fields["district"].queryset.first().pk,
-        "starts_on": fields["starts_on"].isoformat(),
-        "ends_on": fields["ends_on"].isoformat(),
-        "amount": "500.00",
-        "started": form.fields["started"].initial,
-    }
+    data = form_data.idea_data(
+        form.fields["district"].queryset.first(),
+        title=title,
+        started=form.fields["started"].initial,
+    )
     return client.post(reverse("grants:idea_new"), data)
 
 

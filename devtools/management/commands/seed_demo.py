@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Actor
-from actors.roles import ADMINISTRATOR_GROUP, AGENT_GROUP, MANAGER_GROUP, ensure_roles
+from actors.roles import (
+    ADMINISTRATOR_GROUP,
+    AGENT_GROUP,
+    FINANCE_GROUP,
+    MANAGER_GROUP,
+    ensure_roles,
+)
 from grants import services, spam
 from grants.models import CityDecision, ClosingReport, Idea
 
@@ -67,12 +73,14 @@ class Command(BaseCommand):
         agent = demo.user_ensure("agent@example.org", "Aino Agentti", password=password)
         manager = demo.user_ensure("manager@example.org", "Markku Päällikkö", password=password)
         administrator = demo.user_ensure("admin@example.org", "Anna Ylläpitäjä", password=password)
+        finance = demo.user_ensure("finance@example.org", "Tiina Talous", password=password)
         demo.role_grant(user=agent, group=AGENT_GROUP, totp_secret=DEMO_TOTP_SECRET)
         demo.role_grant(user=manager, group=MANAGER_GROUP, totp_secret=DEMO_TOTP_SECRET)
         demo.role_grant(user=administrator, group=ADMINISTRATOR_GROUP, totp_secret=DEMO_TOTP_SECRET)
+        demo.role_grant(user=finance, group=FINANCE_GROUP, totp_secret=DEMO_TOTP_SECRET)
         self.stdout.write(
-            "The demo agent, manager and administrator log in with a second step: add the secret "
-            f"{DEMO_TOTP_SECRET} to an authenticator app (demo only)."
+            "The demo agent, manager, administrator and finance office log in with a second "
+            f"step: add the secret {DEMO_TOTP_SECRET} to an authenticator app (demo only)."
         )
 
         if Idea.objects.filter(round=round_).exists():  # a read: the demo is there already
