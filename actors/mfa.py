@@ -35,8 +35,36 @@ def requires_mfa(user) -> bool:
     )
 
 
+# Set in the session once the person is known to have an authenticator app, so that a page
+# does not ask the database again; removing the app (allauth's page) takes it away.
+SESSION_KEY = "actors_has_totp"
+
+
 def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def has_totp_in_session(request, user) -> bool:
+    """`has_totp`, asked of the database once per session."""
+    if request.session.get(SESSION_KEY) == user.pk:
+        return True
+    if not has_totp(user):
+        return False
+    request.session[SESSION_KEY] = user.pk
+    return True
+
+
+def _authenticator_removed(sender, request=None, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SESSION_KEY, None)
+
+
+def connect() -> None:
+    from allauth.mfa import signals
+
+    signals.authenticator_removed.connect(
+        _authenticator_removed, dispatch_uid="actors.mfa.authenticator_removed"
+    )
 
 
 def _exempt(request, view_func) -> bool:
@@ -63,7 +91,7 @@ class RequireMFAMiddleware:
         user = getattr(request, "user", None)
         if user is None or not requires_mfa(user) or _exempt(request, view_func):
             return None
-        if has_totp(user):
+        if has_totp_in_session(request, user):
             return None
         target = reverse("mfa_activate_totp")
         if request.headers.get("HX-Request"):

@@ -130,8 +130,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "actors.User"
+# Sessions read from the cache (Redis in production), written through to the database, so a
+# logged-in page does not query for its session and nothing is lost when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each person's permissions kept in the cache (actors/permission_cache.py).
+    "actors.permission_cache.CachedPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +247,16 @@ else:
     for _folder in ("broker", "control"):
         (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
+# Heavy work on a queue of its own, so that reminders and emails (the default queue) are never
+# late behind a report refresh or an export: `make run` has one worker consume both, compose
+# and docs/operations.md give each queue its own worker.
+CELERY_HEAVY_QUEUE = "heavy"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.*": {"queue": CELERY_HEAVY_QUEUE},
+    "grants.tasks.refresh_term_stats": {"queue": CELERY_HEAVY_QUEUE},
+    "grants.tasks.refresh_theme_proposals": {"queue": CELERY_HEAVY_QUEUE},
+    "grants.tasks.sweep_embeddings": {"queue": CELERY_HEAVY_QUEUE},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

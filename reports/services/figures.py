@@ -3,9 +3,12 @@
 Nine grouped queries (by district and round) and one pass over the decision times give every
 figure of every district report, of the comparison and of the rounds over time. A Celery task
 stores them in ReportFigures every few minutes; a page reads one row instead of aggregating
-thousands of pilots, and says how fresh its figures are. Where the stored figures are missing or
-older than REPORT_FIGURES_MAX_AGE seconds (the worker stopped, a fresh install), the page computes
-its own district's figures the same way, live, and stores them.
+thousands of pilots, and says how fresh its figures are. A page never computes the whole country's
+figures: where the stored ones are older than REPORT_FIGURES_MAX_AGE seconds (the worker stopped or
+is busy), the reader gets them with their age and one refresh is handed to the worker (a flag in
+the cache keeps many readers from asking for many); only where none are stored yet (a fresh
+install) does a district's page compute its own district's, without storing them. Rows are
+written by key (an upsert), so two refreshes at once never collide.
 
 Figures are kept as codes and numbers, never as translated labels, so one stored row serves
 every language.
@@ -17,11 +20,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from actors.models import Actor, District
+from common import broker
 from grants.models import AgeGroup, ClosingReport, Grant, Idea, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
@@ -207,73 +212,101 @@ def _finish(row: dict) -> dict:
     return row
 
 
+def _store(figures: dict, now) -> list[ReportFigures]:
+    """Write the rows by their key (an upsert): two refreshes at once both succeed, the later
+    one's figures stay."""
+    return ReportFigures.objects.bulk_create(
+        [ReportFigures(key=key, data=data, computed_at=now) for key, data in figures.items()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["data", "computed_at"],
+    )
+
+
 @transaction.atomic
 def refresh() -> int:
-    """Compute and store every figure; returns the number of rows stored."""
+    """Compute and store every figure; returns the number of rows stored. Rows of keys that
+    are gone (a district or round removed, a combination without ideas any more) are removed."""
     now = timezone.now()
     figures = compute()
-    ReportFigures.objects.all().delete()
-    ReportFigures.objects.bulk_create(
-        ReportFigures(key=key, data=data, computed_at=now) for key, data in figures.items()
-    )
+    _store(figures, now)
+    ReportFigures.objects.filter(computed_at__lt=now).delete()
+    cache.delete(REFRESH_ASKED)
     return len(figures)
 
 
-def _fresh_since():
+# Set while a refresh is asked for and not yet done, so that many readers of stale figures ask
+# for one refresh, not one each.
+REFRESH_ASKED = "reports:figures-refresh-asked"
+
+
+def _stale_since():
     return timezone.now() - timedelta(seconds=settings.REPORT_FIGURES_MAX_AGE)
 
 
+def ask_refresh() -> bool:
+    """Hand one refresh to Celery, unless one is asked for already; True when this asked."""
+    from .. import tasks
+
+    timeout = max(60, settings.REPORT_FIGURES_MAX_AGE)
+    if not cache.add(REFRESH_ASKED, timezone.now().isoformat(), timeout):
+        return False
+    transaction.on_commit(lambda: broker.hand_over(tasks.refresh_report_figures))
+    return True
+
+
 def stored(keys: list[str]) -> dict[str, ReportFigures]:
-    """The stored figures of these keys that are fresh enough."""
-    if settings.REPORT_FIGURES_MAX_AGE <= 0:
+    """The stored figures of these keys, whatever their age; a refresh is asked for when any is
+    older than REPORT_FIGURES_MAX_AGE (the reader gets these meanwhile, with their age)."""
+    if not keys:
         return {}
-    return {
-        row.key: row
-        for row in ReportFigures.objects.filter(key__in=keys, computed_at__gte=_fresh_since())
-    }
-
-
-@transaction.atomic
-def refresh_district(district_id: int) -> dict[str, ReportFigures]:
-    """Compute one district's figures live and store them (when the stored ones are too old)."""
-    now = timezone.now()
-    figures = compute(district_id=district_id)
-    ReportFigures.objects.filter(key__startswith=f"d{district_id}:").delete()
-    rows = ReportFigures.objects.bulk_create(
-        ReportFigures(key=key, data=data, computed_at=now) for key, data in figures.items()
-    )
-    return {row.key: row for row in rows}
-
-
-def for_district(district_id: int, round_id: int | None) -> ReportFigures:
-    key, whole = key_of(district_id, round_id), key_of(district_id, None)
-    found = stored([key, whole])
-    if whole not in found:
-        found = refresh_district(district_id)
-    return found.get(key) or ReportFigures(
-        key=key, data=_finish(_empty()), computed_at=found[whole].computed_at
-    )
-
-
-def for_keys(keys: list[str]) -> dict[str, ReportFigures]:
-    """Several stored rows at once (the comparison); all computed again when any is missing."""
-    found = stored(keys)
-    if len(found) < len(keys):
-        if settings.REPORT_FIGURES_MAX_AGE > 0:
-            refresh()
-            found = stored(keys)
-        else:
-            found = _live(keys)
+    found = {row.key: row for row in ReportFigures.objects.filter(key__in=keys)}
+    since = _stale_since()
+    if not found or any(row.computed_at < since for row in found.values()):
+        ask_refresh()
     return found
 
 
-def _live(keys: list[str]) -> dict[str, ReportFigures]:
+def _live(keys: list[str], *, district_id: int | None = None) -> dict[str, ReportFigures]:
+    """Figures computed now and not stored: where nothing is stored yet (a fresh install whose
+    worker has not run), or where REPORT_FIGURES_MAX_AGE is 0 (always live)."""
     now = timezone.now()
-    figures = compute()
+    figures = compute(district_id=district_id)
     return {
         key: ReportFigures(key=key, data=figures.get(key, _finish(_empty())), computed_at=now)
         for key in keys
     }
+
+
+def _empty_row(key: str, computed_at) -> ReportFigures:
+    return ReportFigures(key=key, data=_finish(_empty()), computed_at=computed_at)
+
+
+def for_district(district_id: int, round_id: int | None) -> ReportFigures:
+    """A district's stored figures (of one round, or all). Never computed for the whole country
+    while the reader waits: where none are stored for the district, its own are computed."""
+    key, whole = key_of(district_id, round_id), key_of(district_id, None)
+    if settings.REPORT_FIGURES_MAX_AGE <= 0:
+        return _live([key], district_id=district_id)[key]
+    found = stored([key, whole])
+    if whole not in found:
+        found = _live([key, whole], district_id=district_id)
+    return found.get(key) or _empty_row(key, found[whole].computed_at)
+
+
+def for_keys(keys: list[str]) -> dict[str, ReportFigures]:
+    """Several stored rows at once (the comparison, the rounds over time). A key without a row
+    has no ideas (the refresh stores every combination that has some) and reads as empty;
+    computed live only where nothing at all is stored yet."""
+    if not keys:
+        return {}
+    if settings.REPORT_FIGURES_MAX_AGE <= 0:
+        return _live(keys)
+    found = stored(keys)
+    if not found:
+        return _live(keys)
+    oldest = min(row.computed_at for row in found.values())
+    return {key: found.get(key) or _empty_row(key, oldest) for key in keys}
 
 
 def label_counts(counts: dict, choices) -> list[tuple[str, int]]:
