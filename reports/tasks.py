@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import exports, figures
+from .services import exports, figures, open_data
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900)
@@ -15,3 +15,9 @@ def make_export(export_id: int) -> int:
 @shared_task(soft_time_limit=600, time_limit=660)
 def refresh_report_figures() -> int:
     return figures.refresh()
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def prepare_open_data() -> bool:
+    """The open-data files, made again when the data changed (reports/services/open_data.py)."""
+    return open_data.prepare_if_changed()

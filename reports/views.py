@@ -1,5 +1,5 @@
+from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from actors import roles
@@ -22,7 +24,7 @@ from grants import selectors as grant_selectors
 from . import dcat, giving360, selectors
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
-from .services import exports
+from .services import exports, open_data
 from .themes import proposals as theme_proposals
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "pilots.schema.json"
@@ -327,10 +329,43 @@ OPEN_DATA_PAGE = 1000
 OPEN_DATA_MAX_PAGE = 5000
 
 
+def _prepared(request, entry: dict, manifest: dict, *, filename: str | None = None):
+    """A prepared open-data file: gzipped where the reader accepts it, 304 where the reader
+    has it already."""
+    # In whole seconds, as the headers say it.
+    built_at = int(datetime.fromisoformat(manifest["built_at"]).timestamp())
+    etag = f'"{entry["etag"]}"'
+    response = get_conditional_response(request, etag=etag, last_modified=built_at)
+    if response is None:
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = FileResponse(
+            open_data.open_file(entry, gzipped=gzipped), content_type=entry["content_type"]
+        )
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        else:
+            response["Content-Length"] = str(entry["size"])
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built_at)
+    response["Cache-Control"] = f"public, max-age={open_data.MAX_AGE_SECONDS}"
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _open_data_manifest() -> dict | None:
+    manifest = open_data.current()
+    if manifest is None:
+        open_data.ask_prepare()
+    return manifest
+
+
 def open_data_json(request):
     """Granted pilots as JSON, a page at a time in id order: `?after=<last id>&limit=<n>`, with
-    the next page's address in `next`. Each page costs the same however many pilots there are;
-    the whole set at once is the CSV."""
+    the next page's address in `next`. The pages of the default size are prepared files
+    (reports/services/open_data.py); the whole set at once is the CSV."""
     try:
         after = int(request.GET.get("after", "0"))
         limit = int(request.GET.get("limit", str(OPEN_DATA_PAGE)))
@@ -341,31 +376,25 @@ def open_data_json(request):
             "max": OPEN_DATA_MAX_PAGE
         }
         return JsonResponse({"error": message}, status=400)
+    manifest = _open_data_manifest() if limit == open_data.PAGE else None
+    if manifest is not None and str(after) in manifest["pages"]:
+        return _prepared(request, manifest["pages"][str(after)], manifest)
     pilots = list(selectors.open_data_pilots().filter(pk__gt=after)[: limit + 1])
     more = len(pilots) > limit
-    pilots = pilots[:limit]
-    next_url = None
-    if more:
-        next_url = request.build_absolute_uri(
-            f"{request.path}?{urlencode({'after': pilots[-1].pk, 'limit': limit})}"
-        )
     response = JsonResponse(
-        {
-            "licence": "CC BY 4.0",
-            "licence_url": giving360.LICENCE_URL,
-            "attribution": dcat.attribution(),
-            "schema": request.build_absolute_uri(reverse("reports:open_data_schema")),
-            "pilots": [selectors.open_data_row(idea) for idea in pilots],
-            "next": next_url,
-        }
+        open_data.json_page(pilots[:limit], path=request.path, limit=limit, more=more)
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def open_data_360giving(request):
-    """Every grant as a 360Giving package (reports/giving360.py), streamed as it is written."""
-    source = request.build_absolute_uri(request.path)
+    """Every grant as a 360Giving package (reports/giving360.py): the prepared file, or streamed
+    as it is written where none is prepared yet."""
+    manifest = _open_data_manifest()
+    if manifest is not None:
+        return _prepared(request, manifest["files"]["360giving"], manifest)
+    source = open_data.absolute(request.path)
     ideas = selectors.open_data_pilots().filter(grant__isnull=False)
     response = StreamingHttpResponse(
         giving360.package_chunks(ideas, source=source), content_type="application/json"
@@ -375,20 +404,22 @@ def open_data_360giving(request):
 
 
 def open_data_csv(request):
-    rows = (
-        [
-            "|".join(value) if isinstance(value, list) else value
-            for value in selectors.open_data_row(idea).values()
-        ]
-        for idea in selectors.open_data_pilots().iterator(chunk_size=500)
-    )
-    response = csv_response(
-        filename="minipilot-pilots.csv", header=selectors.OPEN_DATA_FIELDS, rows=rows
-    )
+    manifest = _open_data_manifest()
     # A table has no room for its licence: the headers say it, as the catalogue does.
-    schema = request.build_absolute_uri(reverse("reports:open_data_schema"))
-    response["Link"] = f'<{giving360.LICENCE_URL}>; rel="license", <{schema}>; rel="describedby"'
-    response["Access-Control-Allow-Origin"] = "*"
+    schema = open_data.absolute(reverse("reports:open_data_schema"))
+    link = f'<{giving360.LICENCE_URL}>; rel="license", <{schema}>; rel="describedby"'
+    if manifest is not None:
+        response = _prepared(
+            request, manifest["files"]["csv"], manifest, filename="minipilot-pilots.csv"
+        )
+    else:
+        response = StreamingHttpResponse(
+            open_data.csv_lines(selectors.open_data_pilots()),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="minipilot-pilots.csv"'
+        response["Access-Control-Allow-Origin"] = "*"
+    response["Link"] = link
     return response
 
 

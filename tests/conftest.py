@@ -118,6 +118,18 @@ def _language_changed(*, setting, **kwargs):
 
 
 @pytest.fixture(autouse=True)
+def _nothing_prepared():
+    """The storage of the tests lives as long as the process: each test starts without the
+    open-data files a test before it prepared."""
+    from django.core.files.storage import default_storage
+
+    from reports.services import open_data
+
+    if default_storage.exists(open_data.MANIFEST):
+        default_storage.delete(open_data.MANIFEST)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counts and used authenticator codes live in the cache: each test starts
     without those of the tests before it."""

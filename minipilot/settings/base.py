@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE["refresh-report-figures"] = {
     "task": "reports.tasks.refresh_report_figures",
     "schedule": 300,
 }
+# The open-data files, made again when the data changed.
+CELERY_BEAT_SCHEDULE["prepare-open-data"] = {
+    "task": "reports.tasks.prepare_open_data",
+    "schedule": crontab(minute="*/30"),
+}
 CELERY_BEAT_SCHEDULE["refresh-term-stats"] = {
     "task": "grants.tasks.refresh_term_stats",
     "schedule": crontab(minute="*/15"),
