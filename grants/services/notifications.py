@@ -86,6 +86,45 @@ def notify(
     return notification
 
 
+def notify_many(messages: list[dict]) -> int:
+    """`notify` for many at once, each with its deduplication key (`recipient`, `kind`, `idea`,
+    `context`, `dedup_key`): three queries however many, for the sweeps. Those whose key exists
+    already are neither recorded nor sent. Returns how many were recorded."""
+    if not messages:
+        return 0
+    keys = [message["dedup_key"] for message in messages]
+    existing = set(
+        Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True)
+    )
+    fresh, seen = [], set()
+    for message in messages:
+        key = message["dedup_key"]
+        if key in existing or key in seen:
+            continue
+        seen.add(key)
+        recipient = message["recipient"]
+        skipped = not KINDS[message["kind"]].essential and not recipient.optional_email
+        fresh.append(
+            Notification(
+                recipient=recipient,
+                kind=message["kind"],
+                idea=message.get("idea"),
+                context=message.get("context") or {},
+                dedup_key=key,
+                state=Notification.State.SKIPPED if skipped else Notification.State.PENDING,
+            )
+        )
+    # A sweep running beside this one may have recorded some of them meanwhile: those stay its.
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    pending = list(
+        Notification.objects.filter(
+            dedup_key__in=[n.dedup_key for n in fresh], state=Notification.State.PENDING
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: [enqueue(pk) for pk in pending])
+    return len(fresh)
+
+
 def enqueue(notification_id: int, *, sweeping: bool = False) -> bool:
     """Hand the delivery to Celery. A broker that is down loses nothing: the row waits as
     pending and the sweep enqueues it later."""

@@ -18,12 +18,14 @@ from ..models import (
     Idea,
     Lesson,
     Message,
+    StatusChange,
     Theme,
 )
 from ..selectors import agents_of
 from ..workflow import (
     Action,
     Role,
+    transition_for,
 )
 from .base import (
     _change_status,
@@ -33,7 +35,7 @@ from .base import (
 from .ideas import (
     attachment_add,
 )
-from .notifications import notify
+from .notifications import notify, notify_many
 from .search import (
     idea_index_terms,
 )
@@ -142,14 +144,62 @@ def lesson_tag(
 
 def advance_pilots_by_date(*, today: date) -> dict[str, int]:
     """Status changes that follow from the calendar: approved pilots start on their start date,
-    running pilots owe their closing report on their end date. Touches only due rows."""
+    running pilots owe their closing report on their end date. Touches only due rows, a batch
+    at a time with the same few queries for each batch (`SWEEP_BATCH`)."""
     from ..selectors import pilots_due_to_end, pilots_due_to_start
 
-    started = ended = 0
-    for idea in pilots_due_to_start(today=today):
-        idea_start(idea=idea)
-        started += 1
-    for idea in pilots_due_to_end(today=today):
-        idea_request_report(idea=idea)
-        ended += 1
+    started = _advance_in_batches(pilots_due_to_start(today=today), Action.START)
+    ended = _advance_in_batches(pilots_due_to_end(today=today), Action.REQUEST_REPORT)
     return {"started": started, "report_due": ended}
+
+
+SWEEP_BATCH = 500
+
+
+def _advance_in_batches(due, action: Action) -> int:
+    """Move the due ideas by the workflow table's row for `action` (as the system), a batch at a
+    time: the batch locked, its status changes written, the ideas updated and, when the pilot has
+    ended, the makers asked for their report; six queries a batch."""
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due.filter(pk__gt=after)
+                .select_for_update(of=("self",))
+                .select_related("created_by")
+                .order_by("pk")[:SWEEP_BATCH]
+            )
+            if not batch:
+                return done
+            now = timezone.now()
+            changes, by_target = [], {}
+            for idea in batch:
+                row = transition_for(action=action, status=idea.status, role=Role.SYSTEM)
+                changes.append(
+                    StatusChange(
+                        idea=idea,
+                        by=None,
+                        action=action,
+                        from_status=idea.status,
+                        to_status=row.target,
+                    )
+                )
+                by_target.setdefault(row.target, []).append(idea.pk)
+                idea.status = row.target
+            StatusChange.objects.bulk_create(changes)
+            for target, ids in by_target.items():
+                Idea.objects.filter(pk__in=ids).update(status=target, updated_at=now)
+            if action == Action.REQUEST_REPORT:
+                notify_many(
+                    [
+                        {
+                            "recipient": idea.created_by,
+                            "kind": "report_request",
+                            "idea": idea,
+                            "dedup_key": f"report_request:{idea.pk}:",
+                        }
+                        for idea in batch
+                    ]
+                )
+            done += len(batch)
+            after = batch[-1].pk

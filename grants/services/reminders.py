@@ -1,5 +1,6 @@
 """The periodic sweeps over due rows: each query selects by index only what is due now and has
-not been sent (a second run finds nothing), so the work grows with the due rows, not all rows."""
+not been sent (a second run finds nothing), so the work grows with the due rows, not all rows,
+and is done a batch at a time with the same few queries for each batch (`BATCH`)."""
 
 from datetime import date, datetime, timedelta
 
@@ -8,10 +9,10 @@ from django.db.models.functions import Cast, Concat
 
 from .. import services
 from ..models import Idea, Notification, Round
-from ..selectors import agents_of, in_agent_scope, resident_agents
+from ..selectors import in_agent_scope, resident_agents
 from ..workflow import Status
 from .city_decisions import decision_follow_ups
-from .notifications import notify
+from .notifications import notify, notify_many
 
 
 def _not_yet(prefix: str):
@@ -37,6 +38,20 @@ def sweep(*, today: date) -> dict[str, int]:
     return counts
 
 
+BATCH = 500
+
+
+def _batches(due):
+    """The due ideas a batch at a time, in id order (one query a batch)."""
+    after = 0
+    while True:
+        batch = list(due.filter(pk__gt=after).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        after = batch[-1].pk
+
+
 def _ending_soon(*, today: date, rounds: dict[int, Round]) -> int:
     longest = max((r.remind_days_before_end for r in rounds.values()), default=0)
     due = (
@@ -47,17 +62,20 @@ def _ending_soon(*, today: date, rounds: dict[int, Round]) -> int:
         .select_related("created_by")
     )
     sent = 0
-    for idea in due:
-        days = rounds[idea.round_id].remind_days_before_end
-        if idea.ends_on <= today + timedelta(days=days):
-            sent += bool(
-                notify(
-                    recipient=idea.created_by,
-                    kind="pilot_ending_soon",
-                    idea=idea,
-                    dedup_key=f"pilot_ending_soon:{idea.pk}:",
-                )
-            )
+    for batch in _batches(due):
+        sent += notify_many(
+            [
+                {
+                    "recipient": idea.created_by,
+                    "kind": "pilot_ending_soon",
+                    "idea": idea,
+                    "dedup_key": f"pilot_ending_soon:{idea.pk}:",
+                }
+                for idea in batch
+                if idea.ends_on
+                <= today + timedelta(days=rounds[idea.round_id].remind_days_before_end)
+            ]
+        )
     return sent
 
 
@@ -71,18 +89,35 @@ def _report_reminders(*, today: date, rounds: dict[int, Round]) -> int:
             .filter(_not_yet(prefix))
             .select_related("created_by")
         )
-        for idea in due:
-            if day in rounds[idea.round_id].report_reminders:
-                sent += bool(
-                    notify(
-                        recipient=idea.created_by,
-                        kind="report_reminder",
-                        idea=idea,
-                        context={"days": day},
-                        dedup_key=f"{prefix}{idea.pk}:",
-                    )
-                )
+        for batch in _batches(due):
+            sent += notify_many(
+                [
+                    {
+                        "recipient": idea.created_by,
+                        "kind": "report_reminder",
+                        "idea": idea,
+                        "context": {"days": day},
+                        "dedup_key": f"{prefix}{idea.pk}:",
+                    }
+                    for idea in batch
+                    if day in rounds[idea.round_id].report_reminders
+                ]
+            )
     return sent
+
+
+def _agents_by_district() -> tuple[list, dict[int, list]]:
+    """The resident agents: those for every district, and those of each district (two
+    queries)."""
+    agents = list(resident_agents().prefetch_related("agent_districts"))
+    everywhere, by_district = [], {}
+    for agent in agents:
+        districts = [district.pk for district in agent.agent_districts.all()]
+        if not districts:
+            everywhere.append(agent)
+        for district_id in districts:
+            by_district.setdefault(district_id, []).append(agent)
+    return everywhere, by_district
 
 
 def _escalations(*, today: date, rounds: dict[int, Round]) -> int:
@@ -92,18 +127,25 @@ def _escalations(*, today: date, rounds: dict[int, Round]) -> int:
         status=Status.REPORT_DUE, ends_on__lte=today - timedelta(days=shortest)
     ).filter(~Exists(told))
     sent = 0
-    for idea in due:
-        if idea.ends_on > today - timedelta(days=rounds[idea.round_id].report_escalation_days):
-            continue
-        for agent in agents_of(idea=idea):
-            sent += bool(
-                notify(
-                    recipient=agent,
-                    kind="report_overdue",
-                    idea=idea,
-                    dedup_key=f"report_overdue:{idea.pk}:{agent.pk}",
-                )
-            )
+    agents = None
+    for batch in _batches(due):
+        if agents is None:
+            agents = _agents_by_district()
+        everywhere, by_district = agents
+        sent += notify_many(
+            [
+                {
+                    "recipient": agent,
+                    "kind": "report_overdue",
+                    "idea": idea,
+                    "dedup_key": f"report_overdue:{idea.pk}:{agent.pk}",
+                }
+                for idea in batch
+                if idea.ends_on
+                <= today - timedelta(days=rounds[idea.round_id].report_escalation_days)
+                for agent in everywhere + by_district.get(idea.district_id, [])
+            ]
+        )
     return sent
 
 

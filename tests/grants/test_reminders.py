@@ -126,5 +126,37 @@ def test_the_sweep_work_grows_with_the_due_rows(running):
     for number in range(4):
         running(ends_in_days=2, title=f"Due {number + 1}")
     five = measured_sweep(5)
-    per_row = (five - one) / 4
-    assert 0 < per_row <= 5  # a constant few queries per due row, none for the others
+    assert five == one  # one batch: the same queries for one due row and for five
+
+
+def test_the_sweep_works_a_batch_at_a_time(running, make_idea, monkeypatch):
+    from grants.services import pilots
+
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    monkeypatch.setattr(pilots, "SWEEP_BATCH", 2)
+    soon = [running(ends_in_days=2, title=f"Soon {n}") for n in range(5)]
+    ended = [running(ends_in_days=0, title=f"Ended {n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as captured:
+        counts = reminders.sweep(today=TODAY)
+    assert counts["ending_soon"] == 5
+    assert counts["report_due"] == 5
+    assert set(
+        Notification.objects.filter(kind="pilot_ending_soon").values_list("idea_id", flat=True)
+    ) == {idea.pk for idea in soon}
+    assert set(
+        Notification.objects.filter(kind="report_request").values_list("idea_id", flat=True)
+    ) == {idea.pk for idea in ended}
+    assert Idea.objects.filter(pk__in=[i.pk for i in ended], status="report_due").count() == 5
+    from grants.models import StatusChange
+
+    assert StatusChange.objects.filter(idea__in=ended, to_status="report_due").count() == 5
+    # Three batches of each: a fixed number of queries per batch, not per row.
+    batched = len(captured)
+    Notification.objects.all().delete()
+    Idea.objects.filter(pk__in=[i.pk for i in ended]).update(status="running")
+    monkeypatch.setattr(reminders, "BATCH", 500)
+    monkeypatch.setattr(pilots, "SWEEP_BATCH", 500)
+    with CaptureQueriesContext(connection) as captured:
+        reminders.sweep(today=TODAY)
+    assert len(captured) < batched
+    assert Notification.objects.filter(kind="report_request").count() == 5

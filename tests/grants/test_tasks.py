@@ -111,6 +111,7 @@ def test_beat_schedules_the_sweeps():
         "grants.tasks.sweep_embeddings",
         "grants.tasks.refresh_theme_proposals",
         "reports.tasks.refresh_report_figures",
+        "reports.tasks.prepare_open_data",
     }
     app.loader.import_default_modules()  # what a worker does at start: find every app's tasks
     assert scheduled <= set(app.tasks)
