@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test install lint format messages clean bench loadtest eval
+.PHONY: run test install lint format messages clean bench loadtest throughput eval
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -38,6 +38,11 @@ bench: install
 LOADTEST_ARGS ?= --size 100000 --users 150 --seconds 60 --burst 1000
 loadtest: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py loadtest $(LOADTEST_ARGS)
+
+# Requests/s of every page of `make bench` beside its floor's: wrk against gunicorn, 100,000 pilots.
+THROUGHPUT_ARGS ?= --size 100000 --districts 50 --seconds 10
+throughput: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py throughput $(THROUGHPUT_ARGS)
 
 # How well similar pilots and themes are found, on the evaluation set (docs/learning.md).
 eval: install
