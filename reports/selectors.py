@@ -7,7 +7,7 @@ each page runs a fixed number of queries however many pilots there are.
 
 from collections import Counter
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from actors.models import Actor, District
 from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
@@ -43,7 +43,6 @@ def district_report(*, district: District, round_: Round | None = None) -> dict:
         scope["idea__round"] = round_
     reports = ClosingReport.objects.filter(**scope)
     report["candidates"] = permanent_candidates(reports)
-    report["funnel"] = funnel(district=district, round_=round_)
     report["travelled"] = travelled(district=district, round_=round_)
     report["failures"] = failures(reports)
     report["lessons"] = lessons_of(
@@ -110,14 +109,15 @@ def failures(reports: QuerySet[ClosingReport]) -> QuerySet[ClosingReport]:
 
 def lessons_of(lessons: QuerySet[Lesson]) -> list[tuple[str, list[Lesson]]]:
     """The lessons grouped by theme, the largest theme first; untagged ones last."""
+    # Into a list (to_attr): a prefetch into the manager builds a queryset for every lesson.
     lessons = (
         lessons.select_related("report__idea")
-        .prefetch_related("themes")
+        .prefetch_related(Prefetch("themes", to_attr="theme_list"))
         .order_by("-report__submitted_at", "position")[:LESSON_LIMIT]
     )
     groups: dict[str, list[Lesson]] = {}
     for lesson in lessons:
-        for name in [theme.name for theme in lesson.themes.all()] or [""]:
+        for name in [theme.name for theme in lesson.theme_list] or [""]:
             groups.setdefault(name, []).append(lesson)
     return sorted(groups.items(), key=lambda group: (group[0] == "", -len(group[1]), group[0]))
 
@@ -310,35 +310,3 @@ def travelled(*, district: District, round_: Round | None = None) -> dict[str, i
         elif origin == district.pk and here != district.pk:
             counts["repeated_elsewhere"] += 1
     return counts
-
-
-def funnel(*, district: District, round_: Round | None = None) -> list[tuple[str, str, int]]:
-    """From ideas to permanent services, in one query: (key, label, count) for each step."""
-    from django.utils.translation import gettext as _
-
-    from grants.models import CityDecision
-    from grants.workflow import Status
-
-    ideas = Idea.objects.filter(district=district).exclude(status=Status.DRAFT)
-    if round_ is not None:
-        ideas = ideas.filter(round=round_)
-    counts = ideas.aggregate(
-        ideas=Count("id"),
-        granted=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=True)),
-        # Experiments that needed no money count beside the granted ones.
-        without_grant=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=False)),
-        reported=Count("id", filter=Q(closing_report__isnull=False)),
-        candidates=Count("id", filter=Q(closing_report__continuation__in=PERMANENT_CANDIDATES)),
-        decided=Count("id", filter=Q(city_decision__isnull=False)),
-        permanent=Count("id", filter=Q(city_decision__outcome=CityDecision.Outcome.PERMANENT)),
-    )
-    labels = [
-        ("ideas", _("Ideas sent")),
-        ("granted", _("Granted")),
-        ("without_grant", _("Approved without a grant")),
-        ("reported", _("Closing report in")),
-        ("candidates", _("Candidates to continue")),
-        ("decided", _("Decided by the city")),
-        ("permanent", _("Permanent services")),
-    ]
-    return [(key, label, counts[key]) for key, label in labels]

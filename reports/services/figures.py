@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from actors.models import Actor, District
 from common import broker
-from grants.models import AgeGroup, ClosingReport, Grant, Idea, Round
+from grants.models import AgeGroup, CityDecision, ClosingReport, Grant, Idea, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
 from ..models import ReportFigures
@@ -56,7 +56,19 @@ def _empty() -> dict:
         "cross_sector": 0,
         "intergenerational": 0,
         "continuation": {},
+        "funnel": {},
     }
+
+
+FUNNEL_STEPS = (
+    "ideas",
+    "granted",
+    "without_grant",
+    "reported",
+    "candidates",
+    "decided",
+    "permanent",
+)
 
 
 def _add(target: dict, name: str, key, n) -> None:
@@ -148,6 +160,22 @@ def compute(*, district_id: int | None = None) -> dict[str, dict]:
         .annotate(n=Count("id"))
     ):
         rows[d, r]["intergenerational"] += n
+    for d, r, *steps in (
+        ideas.values_list("district_id", "round_id")
+        .annotate(
+            ideas=Count("id"),
+            granted=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=True)),
+            # Experiments that needed no money count beside the granted ones.
+            without_grant=Count("id", filter=Q(status__in=GRANTED_STATUSES, needs_grant=False)),
+            reported=Count("id", filter=Q(closing_report__isnull=False)),
+            candidates=Count("id", filter=Q(closing_report__continuation__in=PERMANENT_CANDIDATES)),
+            decided=Count("id", filter=Q(city_decision__isnull=False)),
+            permanent=Count("id", filter=Q(city_decision__outcome=CityDecision.Outcome.PERMANENT)),
+        )
+        .values_list("district_id", "round_id", *FUNNEL_STEPS)
+    ):
+        for step, n in zip(FUNNEL_STEPS, steps, strict=True):
+            _add(rows[d, r], "funnel", step, n)
     for d, r, submitted, decided in (
         ideas.filter(submitted_at__isnull=False, decided_at__isnull=False)
         .values_list("district_id", "round_id", "submitted_at", "decided_at")
@@ -177,7 +205,15 @@ def compute(*, district_id: int | None = None) -> dict[str, dict]:
 
 
 def _merge(total: dict, row: dict) -> None:
-    for name in ("status", "participants", "ratings_sum", "kinds", "edges", "continuation"):
+    for name in (
+        "status",
+        "participants",
+        "ratings_sum",
+        "kinds",
+        "edges",
+        "continuation",
+        "funnel",
+    ):
         for key, n in row[name].items():
             _add(total, name, key, n)
     for name in ("granted_eur", "paid_eur", "spent_eur"):
@@ -356,4 +392,21 @@ def present(row: ReportFigures) -> dict:
         },
         "continuation": label_counts(data["continuation"], ClosingReport.Continuation.choices),
         "candidate_count": sum(data["continuation"].get(c, 0) for c in PERMANENT_CANDIDATES),
+        "funnel": funnel_of(data.get("funnel", {})),
     }
+
+
+def funnel_of(counts: dict) -> list[tuple[str, str, int]]:
+    """From ideas to permanent services: (key, label, count) for each step."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "ideas": _("Ideas sent"),
+        "granted": _("Granted"),
+        "without_grant": _("Approved without a grant"),
+        "reported": _("Closing report in"),
+        "candidates": _("Candidates to continue"),
+        "decided": _("Decided by the city"),
+        "permanent": _("Permanent services"),
+    }
+    return [(step, labels[step], counts.get(step, 0)) for step in FUNNEL_STEPS]
