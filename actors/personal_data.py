@@ -79,10 +79,15 @@ def export_sections(*, user) -> dict[str, Any]:
 
 
 def erase_everywhere(*, user, needles: list[str]) -> dict[str, Any]:
+    from common import versions
+
     counts: dict[str, Any] = {}
     for handler in handlers():
         if handler.erase:
             counts.update(handler.erase(user=user, needles=needles))
+    # The erasure writes with QuerySet.update, which no signal hears: no cached public page
+    # may keep what was erased.
+    versions.bump(versions.PUBLIC)
     return counts
 
 

@@ -11,5 +11,8 @@ class ReportsConfig(AppConfig):
         from actors import personal_data
 
         from . import personal_data as own
+        from . import showcase_cache
+
+        showcase_cache.connect()
 
         personal_data.register("reports", export=own.export, holds=own.HOLDS)

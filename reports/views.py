@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from actors import roles
@@ -21,7 +22,7 @@ from common.posted import posted_text
 from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
 
-from . import dcat, giving360, selectors
+from . import dcat, giving360, selectors, showcase_cache
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
 from .services import exports, open_data
@@ -286,27 +287,31 @@ def page_number(value: str | None) -> int:
 
 
 def pilot_list(request):
-    """The public showcase: closed pilots whose makers agreed to publish them."""
-    showcase = ShowcaseFilter(request.GET, queryset=grant_selectors.showcase_pilots())
-    pilots = showcase.qs if showcase.is_valid() else grant_selectors.showcase_pilots().none()
-    status = 200 if showcase.is_valid() else 400
-    # Newest first, a page at a time without counting them all (the count would grow with the
-    # years; the page stays the same): one row more than shown says whether there is a next page.
-    number = page_number(request.GET.get("page"))
-    start = (number - 1) * SHOWCASE_PAGE
-    rows = list(pilots[start : start + SHOWCASE_PAGE + 1])
-    return render(
-        request,
-        "reports/pilots.html",
-        {
+    """The public showcase: closed pilots whose makers agreed to publish them. The list is the
+    same for every reader of the same filters and page: rendered once until the published
+    pilots change (reports/showcase_cache.py)."""
+
+    def build():
+        showcase = ShowcaseFilter(request.GET, queryset=grant_selectors.showcase_pilots())
+        valid = showcase.is_valid()
+        pilots = showcase.qs if valid else grant_selectors.showcase_pilots().none()
+        # Newest first, a page at a time without counting them all (the count would grow with
+        # the years; the page stays the same): one row more than shown says whether there is
+        # a next page.
+        number = page_number(request.GET.get("page"))
+        start = (number - 1) * SHOWCASE_PAGE
+        rows = list(pilots[start : start + SHOWCASE_PAGE + 1])
+        context = {
             "pilots": rows[:SHOWCASE_PAGE],
             "has_next": len(rows) > SHOWCASE_PAGE,
             "page_number": number,
             "query": query_without_page(request.GET),
             "showcase": showcase,
-        },
-        status=status,
-    )
+        }
+        return context, 200 if valid else 400
+
+    body, status = showcase_cache.body(request, build)
+    return render(request, "reports/pilots.html", {"body": mark_safe(body)}, status=status)  # noqa: S308 - our own template's output
 
 
 def pilot_detail(request, idea_id: int):

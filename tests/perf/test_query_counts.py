@@ -29,7 +29,7 @@ CEILINGS = {
     "resident's /my/": 4,
     "district report": 13,  # how far ideas travelled: one aggregate; the funnel is stored
     "comparison": 5,
-    "showcase": 3,
+    "showcase": 0,  # the list rendered once for its filters and page (reports/showcase_cache.py)
     "open data JSON": 0,  # a prepared file
     "idea submission (POST)": 62,
     "round's public page": 2,
