@@ -11,6 +11,8 @@ person) bumps it itself.
 from django.core.cache import cache
 
 PUBLIC = "public"
+# The report figures: bumped by each refresh, and when a district or round is renamed.
+FIGURES = "figures"
 
 
 def _key(name: str) -> str:

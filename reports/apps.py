@@ -10,9 +10,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from actors import personal_data
 
+        from . import page_cache
         from . import personal_data as own
-        from . import showcase_cache
 
-        showcase_cache.connect()
+        page_cache.connect()
 
         personal_data.register("reports", export=own.export, holds=own.HOLDS)

@@ -1,6 +1,7 @@
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +23,7 @@ from common.posted import posted_text
 from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
 
-from . import dcat, giving360, selectors, showcase_cache
+from . import dcat, giving360, page_cache, selectors
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
 from .services import exports, open_data
@@ -133,16 +134,20 @@ def compare(request):
     districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
     if chosen and len(districts) != len(set(chosen)):
         raise Http404
-    return render(
-        request,
-        "reports/compare.html",
-        {
+
+    def build():
+        return {
             "all_districts": all_districts,
             "chosen": {district.slug for district in districts},
             "columns": selectors.comparison(districts=districts),
             "rounds": selectors.rounds_over_time(),
-        },
-    )
+        }
+
+    if settings.REPORT_FIGURES_MAX_AGE <= 0:  # figures computed live: nothing to keep
+        body = render_to_string("reports/partials/compare_body.html", build(), request=request)
+    else:
+        body = page_cache.comparison_body(request, chosen, build)
+    return render(request, "reports/compare.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
 def _district_context(request, slug: str) -> dict:
@@ -289,7 +294,7 @@ def page_number(value: str | None) -> int:
 def pilot_list(request):
     """The public showcase: closed pilots whose makers agreed to publish them. The list is the
     same for every reader of the same filters and page: rendered once until the published
-    pilots change (reports/showcase_cache.py)."""
+    pilots change (reports/page_cache.py)."""
 
     def build():
         showcase = ShowcaseFilter(request.GET, queryset=grant_selectors.showcase_pilots())
@@ -310,7 +315,7 @@ def pilot_list(request):
         }
         return context, 200 if valid else 400
 
-    body, status = showcase_cache.body(request, build)
+    body, status = page_cache.body(request, build)
     return render(request, "reports/pilots.html", {"body": mark_safe(body)}, status=status)  # noqa: S308 - our own template's output
 
 

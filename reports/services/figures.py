@@ -26,7 +26,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from actors.models import Actor, District
-from common import broker
+from common import broker, versions
 from grants.models import AgeGroup, CityDecision, ClosingReport, Grant, Idea, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
@@ -268,6 +268,7 @@ def refresh() -> int:
     _store(figures, now)
     ReportFigures.objects.filter(computed_at__lt=now).delete()
     cache.delete(REFRESH_ASKED)
+    versions.bump(versions.FIGURES)
     return len(figures)
 
 

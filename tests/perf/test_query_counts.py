@@ -28,8 +28,8 @@ CEILINGS = {
     "agent's idea mill": 17,
     "resident's /my/": 4,
     "district report": 13,  # how far ideas travelled: one aggregate; the funnel is stored
-    "comparison": 5,
-    "showcase": 0,  # the list rendered once for its filters and page (reports/showcase_cache.py)
+    "comparison": 2,  # the figures drawn once until the next refresh (reports/page_cache.py)
+    "showcase": 0,  # the list rendered once for its filters and page (reports/page_cache.py)
     "open data JSON": 0,  # a prepared file
     "idea submission (POST)": 62,
     "round's public page": 2,

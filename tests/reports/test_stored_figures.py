@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +181,30 @@ def test_two_refreshes_at_once_do_not_collide(stored_figures, district):
         thread.join()
     assert errors == []
     assert ReportFigures.objects.filter(key=figures.key_of(district.pk, None)).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_comparison_is_drawn_once_until_the_figures_are_refreshed(
+    stored_figures, client, manager, district, make_idea
+):
+    make_idea("submitted")
+    figures.refresh()
+    client.force_login(manager)
+    url = reverse("reports:compare")
+
+    def figures_part() -> str:
+        page = client.get(url).content.decode()
+        return page[page.index("<h1>") : page.index("</main>")]
+
+    first = figures_part()
+    with CaptureQueriesContext(connection) as captured:
+        assert figures_part() == first
+    assert not [q for q in captured if "reports_reportfigures" in q["sql"]]
+    make_idea("submitted", title="Toinen idea")
+    # Until the refresh, the figures (and their time) are those stored; after it, the new ones.
+    assert figures_part() == first
+    figures.refresh()
+    assert figures_part() != first
+    district.name = "Uusi nimi"
+    district.save()
+    assert "Uusi nimi" in figures_part()

@@ -1,5 +1,7 @@
-"""The public showcase's list, rendered once for every reader of the same filters and page, until
-the published pilots change (common/versions.py)."""
+"""Parts of pages that are the same for every reader, rendered once and kept until what they show
+changes (common/versions.py): the public showcase's list (for each filter, page and language)
+and the comparison of districts (for each choice of districts and language, until the report
+figures are refreshed)."""
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -19,14 +21,28 @@ def key_of(request) -> str:
 
 
 def body(request, build) -> tuple[str, int]:
-    """The list's HTML and status: from the cache, or made by `build()` (a context and a status)
-    and kept."""
-    key = key_of(request)
+    """The showcase list's HTML and status: from the cache, or made by `build()` (a context
+    and a status) and kept."""
+    return _kept(key_of(request), request, "reports/partials/pilots_body.html", build)
+
+
+def comparison_body(request, chosen: list[str], build) -> str:
+    """The comparison's figures as HTML, until the next refresh of the figures."""
+    language = translation.get_language() or ""
+    version = versions.current(versions.FIGURES)
+    key = f"compare:{version}:{language}:{','.join(sorted(set(chosen)))}"[:240]
+    html, _status = _kept(
+        key, request, "reports/partials/compare_body.html", lambda: (build(), 200)
+    )
+    return html
+
+
+def _kept(key: str, request, template: str, build) -> tuple[str, int]:
     kept = cache.get(key)
     if kept is not None:
         return kept
     context, status = build()
-    html = render_to_string("reports/partials/pilots_body.html", context, request=request)
+    html = render_to_string(template, context, request=request)
     cache.set(key, (html, status), TIMEOUT)
     return html, status
 
@@ -45,15 +61,25 @@ def _changed(sender, **kwargs):
     versions.bump(versions.PUBLIC)
 
 
+def _names_changed(sender, **kwargs):
+    """A district or round renamed: the showcase and the comparison name them."""
+    versions.bump(versions.PUBLIC)
+    versions.bump(versions.FIGURES)
+
+
 def connect() -> None:
     from actors.models import District
     from grants.models import CityDecision, ClosingReport, Grant, Idea, Lesson, Round, Theme
 
-    uid = "reports.showcase_cache."
+    uid = "reports.page_cache."
     post_save.connect(_idea_saved, sender=Idea, dispatch_uid=uid + "idea_saved")
     post_delete.connect(_changed, sender=Idea, dispatch_uid=uid + "idea_deleted")
-    for model in (ClosingReport, Lesson, Theme, District, Round, Grant, CityDecision):
+    for model in (ClosingReport, Lesson, Theme, Grant, CityDecision):
         name = model.__name__
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}{name}_saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}{name}_deleted")
+    for model in (District, Round):
+        name = model.__name__
+        post_save.connect(_names_changed, sender=model, dispatch_uid=f"{uid}{name}_saved")
+        post_delete.connect(_names_changed, sender=model, dispatch_uid=f"{uid}{name}_deleted")
     m2m_changed.connect(_changed, sender=Lesson.themes.through, dispatch_uid=uid + "themes")
