@@ -11,4 +11,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput --sett
 RUN useradd --create-home minipilot && chown -R minipilot /app
 USER minipilot
 EXPOSE 8000
-CMD ["gunicorn", "minipilot.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "minipilot.wsgi:application"]

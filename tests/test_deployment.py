@@ -1,0 +1,41 @@
+"""The web server's settings, as the Dockerfile and compose use them: workers from the CPUs."""
+
+import multiprocessing
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+CONFIG = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+
+
+def test_workers_follow_the_cpus_unless_told(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert runpy.run_path(str(CONFIG))["workers"] == multiprocessing.cpu_count() * 2 + 1
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert runpy.run_path(str(CONFIG))["workers"] == 3
+
+
+def test_gunicorn_reads_the_config_and_the_app():
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", str(CONFIG)]
+        + ["minipilot.wsgi:application"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "minipilot.settings.base"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_dockerfile_and_compose_start_gunicorn_with_it():
+    root = Path(settings.BASE_DIR)
+    assert '"-c", "gunicorn.conf.py"' in (root / "Dockerfile").read_text()
+    compose = (root / "docker-compose.yml").read_text()
+    assert compose.count("gunicorn -c gunicorn.conf.py") == 2
+    assert "--workers" not in compose
