@@ -39,3 +39,22 @@ def test_the_dockerfile_and_compose_start_gunicorn_with_it():
     compose = (root / "docker-compose.yml").read_text()
     assert compose.count("gunicorn -c gunicorn.conf.py") == 2
     assert "--workers" not in compose
+
+
+def test_behind_pgbouncer_no_server_side_cursors():
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d.get('DISABLE_SERVER_SIDE_CURSORS', False), d['CONN_MAX_AGE']]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "minipilot.settings.base",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:6432/minipilot",
+        "DATABASE_PGBOUNCER": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[true, 0]"
