@@ -58,3 +58,24 @@ def test_behind_pgbouncer_no_server_side_cursors():
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[true, 0]"
+
+
+def test_s3_bucket_in_the_environment_puts_the_files_there():
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "d = settings.STORAGES['default']; "
+        "print(json.dumps([d['BACKEND'], d.get('OPTIONS', {}).get('bucket_name')]))"
+    )
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "minipilot.settings.base"}
+    base.pop("S3_BUCKET", None)
+    outputs = []
+    for extra in ({}, {"S3_BUCKET": "minipilot", "S3_ENDPOINT_URL": "http://minio:9000"}):
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**base, **extra},
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        outputs.append(done.stdout.strip().splitlines()[-1])
+    assert outputs == [
+        '["django.core.files.storage.FileSystemStorage", null]',
+        '["storages.backends.s3.S3Storage", "minipilot"]',
+    ]
