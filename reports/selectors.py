@@ -14,6 +14,7 @@ from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
 from grants.selectors import granted_pilots, story_is_public
 from grants.workflow import GRANTED_STATUSES
 
+from . import charts
 from .services import figures
 
 PERMANENT_CANDIDATES = (ClosingReport.Continuation.PERMANENT, ClosingReport.Continuation.WITH_CITY)
@@ -32,7 +33,9 @@ def rounds_of(*, district: District) -> QuerySet[Round]:
     return Round.objects.filter(districts=district).order_by("-opens_on")
 
 
-def district_report(*, district: District, round_: Round | None = None) -> dict:
+def district_report(
+    *, district: District, round_: Round | None = None, rounds: list[Round] | None = None
+) -> dict:
     """Every figure of a district's learning report, for one round or all of them: the stored
     figures (reports/figures.py) and the lists of candidates, failures and lessons."""
     report = figures.present(figures.for_district(district.pk, round_.pk if round_ else None))
@@ -48,7 +51,26 @@ def district_report(*, district: District, round_: Round | None = None) -> dict:
     report["lessons"] = lessons_of(
         Lesson.objects.filter(**{f"report__{name}": value for name, value in scope.items()})
     )
+    report["lesson_highlights"] = highlights(report["lessons"])
+    over_time = rounds_over_time(district=district, rounds=rounds)
+    report["charts"] = charts.report_charts(
+        report,
+        target_days=target_days(round_=round_, rounds=[row["round"] for row in over_time]),
+        rounds=None if round_ is not None else over_time,
+    )
     return report
+
+
+DEFAULT_TARGET_DAYS = 7
+
+
+def target_days(*, round_: Round | None, rounds: list[Round]) -> int:
+    """The decision target a report's decision times are drawn against: the round's, or over
+    all rounds the latest round's."""
+    if round_ is not None:
+        return round_.decision_target_days
+    latest = max(rounds, key=lambda r: (r.opens_on, r.pk), default=None)
+    return latest.decision_target_days if latest else DEFAULT_TARGET_DAYS
 
 
 def actor_network(pilots: QuerySet[Idea]) -> dict:
@@ -120,6 +142,21 @@ def lessons_of(lessons: QuerySet[Lesson]) -> list[tuple[str, list[Lesson]]]:
         for name in [theme.name for theme in lesson.theme_list] or [""]:
             groups.setdefault(name, []).append(lesson)
     return sorted(groups.items(), key=lambda group: (group[0] == "", -len(group[1]), group[0]))
+
+
+HIGHLIGHTS = 3
+
+
+def highlights(groups: list[tuple[str, list[Lesson]]]) -> list[Lesson]:
+    """Three lessons for a summary: the newest of the largest themes first, one a theme, then
+    the next ones."""
+    chosen: list[Lesson] = []
+    for _theme, lessons in groups:
+        if lessons[0] not in chosen:
+            chosen.append(lessons[0])
+    for _theme, lessons in groups:
+        chosen += [lesson for lesson in lessons if lesson not in chosen]
+    return chosen[:HIGHLIGHTS]
 
 
 def district_pilots(*, district: District, round_: Round | None = None) -> QuerySet[Idea]:
@@ -218,9 +255,15 @@ def comparison(*, districts: list[District]) -> list[dict]:
     ]
 
 
-def rounds_over_time(*, district: District | None = None) -> list[dict]:
-    """Each round's figures, oldest first, for one district or all of them."""
-    rounds = list(Round.objects.order_by("opens_on", "id"))
+def rounds_over_time(
+    *, district: District | None = None, rounds: list[Round] | None = None
+) -> list[dict]:
+    """Each round's figures, oldest first, for one district (its rounds, where the caller has
+    them already) or all of them."""
+    if rounds is None:
+        found = Round.objects.all()
+        rounds = list(found.filter(districts=district) if district else found)
+    rounds = sorted(rounds, key=lambda round_: (round_.opens_on, round_.pk))
     district_id = district.pk if district else None
     keys = [figures.key_of(district_id, round_.pk) for round_ in rounds]
     found = figures.for_keys(keys)

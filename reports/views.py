@@ -152,20 +152,20 @@ def compare(request):
 
 def _district_context(request, slug: str) -> dict:
     district = get_object_or_404(District, slug=slug)
-    rounds = selectors.rounds_of(district=district)
+    rounds = list(selectors.rounds_of(district=district))
     chosen = request.GET.get("round", "")
     # A slug is short and plain; anything else (a NUL byte the database cannot compare) is
     # no round of this district.
     if len(chosen) > 100 or "\x00" in chosen:
         raise Http404
-    round_ = rounds.filter(slug=chosen).first() if chosen else None
+    round_ = next((option for option in rounds if option.slug == chosen), None)
     if chosen and round_ is None:
         raise Http404
     return {
         "district": district,
         "rounds": rounds,
         "round": round_,
-        "report": selectors.district_report(district=district, round_=round_),
+        "report": selectors.district_report(district=district, round_=round_, rounds=rounds),
         "can_decide": roles.can_record_city_decisions(request.user),
         "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
     }

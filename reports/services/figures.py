@@ -238,12 +238,22 @@ def _median(ordered: list[float]) -> float | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+# The decision times are kept day by day up to this many days, and longer ones together.
+HISTOGRAM_DAYS = 61
+
+
 def _finish(row: dict) -> dict:
     days = sorted(row.pop("days"))
+    histogram: dict[str, int] = {}
+    for day in days:
+        # In whole days begun (a decision the same day is within one day), the long tail in one.
+        whole = str(min(HISTOGRAM_DAYS, max(1, math.ceil(day))))
+        histogram[whole] = histogram.get(whole, 0) + 1
     row["decision_days"] = {
         "count": len(days),
         "median": _median(days),
         "p90": _percentile(days, 0.9),
+        "histogram": histogram,
     }
     return row
 
