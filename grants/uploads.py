@@ -42,3 +42,28 @@ def sniff_content_type(uploaded) -> str:
     if image_format not in IMAGE_FORMATS:
         raise ValidationError(_("Only images (JPEG, PNG, WebP) and PDF files can be added."))
     return IMAGE_FORMATS[image_format]
+
+
+def without_metadata(uploaded, content_type: str):
+    """An image drawn again from its pixels alone: EXIF (the phone's GPS position, its make,
+    the time), XMP and comments left behind, the orientation applied to the pixels. Other files
+    as they came. The original is never stored."""
+    if not content_type.startswith("image/"):
+        return uploaded
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    uploaded.seek(0)
+    with Image.open(uploaded) as image:
+        image_format = image.format
+        upright = ImageOps.exif_transpose(image)
+        # A copy of the pixels only: no info dictionary (EXIF, XMP, comments) travels with them.
+        clean = Image.new(upright.mode, upright.size)
+        clean.paste(upright)
+        if upright.mode == "P" and upright.getpalette():
+            clean.putpalette(upright.getpalette())
+    out = ContentFile(b"", name=getattr(uploaded, "name", "image"))
+    options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+    clean.save(out, format=image_format, **options)
+    out.seek(0)
+    return out

@@ -21,7 +21,7 @@ from ..models import (
     StatusChange,
 )
 from ..selectors import agents_of, idea_is_owned_by, round_for_district
-from ..uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type
+from ..uploads import MAX_ATTACHMENTS_PER_IDEA, sniff_content_type, without_metadata
 from ..workflow import (
     EDITABLE_STATUSES,
     Action,
@@ -313,14 +313,16 @@ def attachment_add(*, idea: Idea, by: User, uploaded) -> Attachment:
         content_type = sniff_content_type(uploaded)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
+    name = (uploaded.name or "file")[-200:]
+    kept = without_metadata(uploaded, content_type)
     attachment = Attachment(
         idea=locked,
-        original_name=(uploaded.name or "file")[-200:],
+        original_name=name,
         content_type=content_type,
-        size=uploaded.size,
+        size=kept.size,
         uploaded_by=by,
     )
-    attachment.file.save("upload", uploaded, save=False)
+    attachment.file.save("upload", kept, save=False)
     attachment.save()
     return attachment
 
