@@ -3,6 +3,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -410,6 +411,8 @@ class ClosingReportForm(forms.ModelForm):
             "continuation",
             "continuation_form",
             "publish",
+            "photo_description",
+            "photo_public",
         ]
         widgets = {
             "what_happened": forms.Textarea(attrs={"rows": 4}),
@@ -427,6 +430,13 @@ class ClosingReportForm(forms.ModelForm):
             "novelty": _("1 = nothing new, 5 = completely new here"),
             "change": _("1 = no change, 5 = a big change"),
             "usefulness": _("1 = not useful, 5 = very useful"),
+            "photo_description": _(
+                "In a sentence, for people who cannot see it: who or what is in the photo."
+            ),
+            "photo_public": _(
+                "Only if everyone who can be recognised in the photo agreed to it. The story must "
+                "be published too."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -457,9 +467,43 @@ class ClosingReportForm(forms.ModelForm):
                 "lesson_5",
             ),
             Fieldset(_("Your assessment"), "novelty", "change", "usefulness"),
-            Fieldset(_("What next"), "continuation", "continuation_form", "publish", "photo"),
+            Fieldset(
+                _("What next"),
+                "continuation",
+                "continuation_form",
+                "publish",
+                "photo",
+                "photo_description",
+                "photo_public",
+            ),
         )
         self.helper.add_input(Submit("send", _("Send the closing report")))
+
+    def clean(self):
+        data = super().clean()
+        photo = data.get("photo")
+        if photo:
+            from .uploads import sniff_content_type
+
+            try:
+                is_image = sniff_content_type(photo).startswith("image/")
+            except ValidationError as error:
+                self.add_error("photo", error)
+                is_image = False
+        else:
+            is_image = bool(self.instance.pk and self.instance.photo_id)
+        if data.get("photo_public"):
+            if not data.get("publish"):
+                self.add_error(
+                    "photo_public", _("The photo can be shown only with the published story.")
+                )
+            if not is_image:
+                self.add_error("photo_public", _("Add a photo (JPEG, PNG or WebP) to show it."))
+            if not (data.get("photo_description") or "").strip():
+                self.add_error(
+                    "photo_description", _("Say in a sentence what the photo shows, to show it.")
+                )
+        return data
 
     @staticmethod
     def initial_lessons(report) -> dict:

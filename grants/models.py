@@ -421,6 +421,20 @@ class ClosingReport(models.Model):
     )
     continuation_form = models.CharField(_("in what form"), max_length=500, blank=True)
     publish = models.BooleanField(_("may be published in the public showcase"), default=False)
+    # The photo the makers sent with the report (one of the idea's files), shown in the public
+    # showcase only where they say so and the story is published.
+    photo = models.ForeignKey(
+        "Attachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    photo_public = models.BooleanField(
+        _("the photo may be shown in the public showcase"), default=False
+    )
+    photo_description = models.CharField(_("what the photo shows"), max_length=200, blank=True)
     # The pilot's district, copied here so that a district's reports come in order from one
     # index (the district report's lists, at any number of pilots). Set on save.
     district = models.ForeignKey(

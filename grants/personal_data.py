@@ -178,6 +178,7 @@ def _idea(idea: Idea) -> dict:
             },
             "continuation": report.continuation,
             "continuation_form": report.continuation_form,
+            "photo_description": report.photo_description,
             "publish": report.publish,
         }
         if report
@@ -233,7 +234,13 @@ def erase(*, user: User, needles: list[str]) -> dict:
             (StatusChange, ["reason"]),
             (
                 ClosingReport,
-                ["what_happened", "what_worked", "what_did_not_work", "continuation_form"],
+                [
+                    "what_happened",
+                    "what_worked",
+                    "what_did_not_work",
+                    "continuation_form",
+                    "photo_description",
+                ],
             ),
             (Lesson, ["text"]),
             (BudgetLine, ["description"]),

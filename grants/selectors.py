@@ -23,6 +23,7 @@ from actors import roles
 from actors.models import Actor, District, Membership, User
 
 from .models import (
+    Attachment,
     Grant,
     Idea,
     IdeaTerm,
@@ -653,8 +654,24 @@ def showcase_pilots() -> QuerySet[Idea]:
     of `story_is_public`)."""
     return (
         Idea.objects.filter(status__in=PAST_STATUSES, closing_report__publish=True)
-        .select_related("district", "applicant", "grant", "closing_report")
+        .select_related("district", "applicant", "grant", "closing_report", "city_decision")
         .order_by("-closing_report__submitted_at", "-id")
+    )
+
+
+def showcase_photo(*, idea_id: int) -> Attachment | None:
+    """The photo of a published pilot that its makers allowed to be shown, else None."""
+    return (
+        Attachment.objects.filter(
+            idea_id=idea_id,
+            idea__status__in=PAST_STATUSES,
+            idea__closing_report__publish=True,
+            idea__closing_report__photo_public=True,
+            idea__closing_report__photo=F("pk"),
+            content_type__startswith="image/",
+        )
+        .only("file", "content_type", "created_at")
+        .first()
     )
 
 

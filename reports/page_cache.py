@@ -3,6 +3,8 @@ changes (common/versions.py): the public showcase's list (for each filter, page 
 and the comparison of districts (for each choice of districts and language, until the report
 figures are refreshed)."""
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
@@ -13,11 +15,16 @@ from common import versions
 TIMEOUT = 600
 
 
+def _digest(text: str) -> str:
+    """A search or a choice of any length in a key of fixed length and plain characters."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def key_of(request) -> str:
     """The version, the language and the filters and page, in a stable order."""
-    query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.items()))
+    query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.lists()))
     language = translation.get_language() or ""
-    return f"showcase:{versions.current(versions.PUBLIC)}:{language}:{query}"[:240]
+    return f"showcase:{versions.current(versions.PUBLIC)}:{language}:{_digest(query)}"
 
 
 def body(request, build) -> tuple[str, int]:
@@ -30,7 +37,7 @@ def comparison_body(request, chosen: list[str], build) -> str:
     """The comparison's figures as HTML, until the next refresh of the figures."""
     language = translation.get_language() or ""
     version = versions.current(versions.FIGURES)
-    key = f"compare:{version}:{language}:{','.join(sorted(set(chosen)))}"[:240]
+    key = f"compare:{version}:{language}:{_digest(','.join(sorted(set(chosen))))}"
     html, _status = _kept(
         key, request, "reports/partials/compare_body.html", lambda: (build(), 200)
     )

@@ -164,6 +164,56 @@ def district_pilots(*, district: District, round_: Round | None = None) -> Query
     return pilots if round_ is None else pilots.filter(round=round_)
 
 
+SEARCH_LIMIT = 50
+SEARCH_WORDS = 5
+
+
+def showcase_matches(text: str) -> list[int]:
+    """The published pilots a search finds, best first: those most like its words by meaning
+    (the similar pilots' ranking, across languages), those of them that also use the words
+    first, then the other pilots that use every word (in the title, the need, the plan, what
+    happened or a lesson)."""
+    from grants.selectors import showcase_pilots, similar_pilots
+    from grants.workflow import PAST_STATUSES
+
+    text = " ".join(text.split())[:200]
+    if not text:
+        return []
+    by_meaning = [
+        pilot.pk
+        for pilot in similar_pilots(
+            text=text, limit=SEARCH_LIMIT, statuses=PAST_STATUSES, closing_report__publish=True
+        )
+    ]
+    words = [word for word in text.split() if len(word) >= 3][:SEARCH_WORDS]
+    by_words: list[int] = []
+    if words:
+        found = showcase_pilots()
+        for word in words:
+            found = found.filter(
+                Q(title__icontains=word)
+                | Q(need__icontains=word)
+                | Q(plan__icontains=word)
+                | Q(closing_report__what_happened__icontains=word)
+                | Q(closing_report__lessons__text__icontains=word)
+            )
+        by_words = list(dict.fromkeys(found.values_list("pk", flat=True)[: SEARCH_LIMIT * 5]))
+    both = [pk for pk in by_meaning if pk in set(by_words)]
+    rest = [pk for pk in by_meaning + by_words if pk not in set(both)]
+    return list(dict.fromkeys(both + rest))[:SEARCH_LIMIT]
+
+
+def showcase_cards(pilots: QuerySet[Idea]) -> QuerySet[Idea]:
+    """The showcase's pilots with what a card shows: the first lesson."""
+    return pilots.prefetch_related(
+        Prefetch(
+            "closing_report__lessons",
+            queryset=Lesson.objects.order_by("position"),
+            to_attr="lesson_list",
+        )
+    )
+
+
 def public_pilots() -> QuerySet[Idea]:
     return granted_pilots()
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("open-data/360giving.json", views.open_data_360giving, name="open_data_360giving"),
     path("pilots/", views.pilot_list, name="pilots"),
     path("pilots/<int:idea_id>/", views.pilot_detail, name="pilot"),
+    path("pilots/<int:idea_id>/photo/", views.pilot_photo, name="pilot_photo"),
 ]

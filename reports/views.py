@@ -305,18 +305,35 @@ def pilot_list(request):
         # a next page.
         number = page_number(request.GET.get("page"))
         start = (number - 1) * SHOWCASE_PAGE
-        rows = list(pilots[start : start + SHOWCASE_PAGE + 1])
+        rows = list(selectors.showcase_cards(pilots)[start : start + SHOWCASE_PAGE + 1])
         context = {
             "pilots": rows[:SHOWCASE_PAGE],
             "has_next": len(rows) > SHOWCASE_PAGE,
             "page_number": number,
             "query": query_without_page(request.GET),
             "showcase": showcase,
+            "searched": bool(valid and showcase.form.cleaned_data.get("q")),
         }
         return context, 200 if valid else 400
 
     body, status = page_cache.body(request, build)
     return render(request, "reports/pilots.html", {"body": mark_safe(body)}, status=status)  # noqa: S308 - our own template's output
+
+
+def pilot_photo(request, idea_id: int):
+    """The photo of a published pilot, where its makers allowed it to be shown (a file of the
+    idea, served to anyone only then)."""
+    photo = grant_selectors.showcase_photo(idea_id=idea_id)
+    if photo is None:
+        raise Http404
+    etag = f'"photo-{photo.pk}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def pilot_detail(request, idea_id: int):

@@ -98,9 +98,9 @@ def closing_report_submit(
     **fields,
 ) -> ClosingReport:
     """The maker's closing report; the lessons are one to five short statements. A photo sent
-    with it joins the idea's files, in the same transaction."""
-    if photo:
-        attachment_add(idea=idea, by=by, uploaded=photo)
+    with it joins the idea's files, in the same transaction, and is the report's photo (shown
+    in the public showcase where the makers allow it: `photo_public`)."""
+    attachment = attachment_add(idea=idea, by=by, uploaded=photo) if photo else None
     lessons = [text.strip() for text in lessons if text and text.strip()]
     if not 1 <= len(lessons) <= 5:
         raise ValidationError({"lessons": _("Write one to five lessons.")})
@@ -110,6 +110,10 @@ def closing_report_submit(
     report = ClosingReport.objects.filter(idea=idea).first() or ClosingReport(idea=idea)
     for name, value in fields.items():
         setattr(report, name, value)
+    if attachment is not None and attachment.content_type.startswith("image/"):
+        report.photo = attachment
+    if report.photo_id is None:
+        report.photo_public = False
     report.submitted_by = by
     report.submitted_at = timezone.now()
     report.full_clean(exclude=["idea", "submitted_by"])
