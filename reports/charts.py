@@ -395,3 +395,23 @@ def report_charts(report: dict, *, target_days: int, rounds: list[dict] | None =
     if rounds is not None:
         charts["rounds"] = rounds_series(rounds, titled=False)
     return charts
+
+
+def same_scales(sides: list[dict[str, Chart]]) -> None:
+    """Charts compared side by side drawn on one scale: each chart's end is the largest value
+    of that chart on every side (a bar twice as long is twice as much, whichever side)."""
+    for key in set.intersection(*(set(side) for side in sides)) if sides else ():
+        if any(side[key].maximum for side in sides):
+            continue  # a fixed scale (the ratings' 5) is the same already
+        biggest = max(
+            (
+                float(value)
+                for side in sides
+                for group in side[key].groups
+                for value in group.values
+            ),
+            default=0,
+        )
+        for side in sides:
+            side[key].maximum = biggest or None
+            layout(side[key])

@@ -333,6 +333,35 @@ def rounds_over_time(
     return rows
 
 
+SIDE_BY_SIDE_CHARTS = ("status", "money", "speed", "participants", "continuation", "funnel")
+
+
+def rounds_side_by_side(*, rounds: list[Round], district: District | None = None) -> list[dict]:
+    """The same charts for each of these rounds (in one district, or all), on the same scales."""
+    keys = [figures.key_of(district.pk if district else None, round_.pk) for round_ in rounds]
+    found = figures.for_keys(keys)
+    sides = []
+    for round_, key in zip(rounds, keys, strict=True):
+        report = figures.present(found[key])
+        drawn = charts.report_charts(report, target_days=round_.decision_target_days)
+        for name in SIDE_BY_SIDE_CHARTS:  # no heading says what they are: each its title
+            drawn[name].titled = True
+            charts.layout(drawn[name])
+        sides.append(
+            {
+                "round": round_,
+                "report": report,
+                "charts": {name: drawn[name] for name in SIDE_BY_SIDE_CHARTS},
+            }
+        )
+    charts.same_scales([side["charts"] for side in sides])
+    return sides
+
+
+def rounds_by_date() -> list[Round]:
+    return list(Round.objects.order_by("-opens_on", "-id"))
+
+
 def districts_by_name() -> QuerySet[District]:
     return District.objects.order_by("name")
 

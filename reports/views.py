@@ -23,7 +23,7 @@ from common.posted import posted_text
 from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
 
-from . import dcat, giving360, page_cache, selectors
+from . import charts, dcat, giving360, page_cache, selectors
 from .filters import ShowcaseFilter
 from .forms import CityDecisionForm
 from .services import exports, open_data
@@ -135,19 +135,48 @@ def compare(request):
     if chosen and len(districts) != len(set(chosen)):
         raise Http404
 
+    all_rounds = selectors.rounds_by_date()
+    pair = _rounds_pair(request, all_rounds)
+    scope_slug = request.GET.get("in", "")
+    scope = next((d for d in all_districts if d.slug == scope_slug), None)
+    if scope_slug and scope is None:
+        raise Http404
+
     def build():
+        over_time = selectors.rounds_over_time(rounds=all_rounds)
         return {
             "all_districts": all_districts,
             "chosen": {district.slug for district in districts},
             "columns": selectors.comparison(districts=districts),
-            "rounds": selectors.rounds_over_time(),
+            "rounds": over_time,
+            "rounds_chart": charts.rounds_series(over_time, titled=False),
+            "all_rounds": all_rounds,
+            "pair": pair,
+            "scope": scope,
+            "sides": selectors.rounds_side_by_side(rounds=pair, district=scope) if pair else [],
+            "side_charts": selectors.SIDE_BY_SIDE_CHARTS,
         }
 
+    choice = [*chosen, *(f"round:{r.slug}" for r in pair), f"in:{scope_slug}"]
     if settings.REPORT_FIGURES_MAX_AGE <= 0:  # figures computed live: nothing to keep
         body = render_to_string("reports/partials/compare_body.html", build(), request=request)
     else:
-        body = page_cache.comparison_body(request, chosen, build)
+        body = page_cache.comparison_body(request, choice, build)
     return render(request, "reports/compare.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
+
+
+def _rounds_pair(request, all_rounds: list) -> list:
+    """The two rounds to set side by side: those chosen (`first`, `second`), else the two
+    latest; an unknown round is a 404, as an unknown district is."""
+    by_slug = {round_.slug: round_ for round_ in all_rounds}
+    chosen = [request.GET.get("first", ""), request.GET.get("second", "")]
+    if any(slug and slug not in by_slug for slug in chosen):
+        raise Http404
+    latest = all_rounds[:2][::-1]  # the older first
+    pair = [by_slug[slug] if slug else None for slug in chosen]
+    if len(latest) < 2:
+        return []
+    return [pair[0] or latest[0], pair[1] or latest[1]]
 
 
 def _district_context(request, slug: str) -> dict:

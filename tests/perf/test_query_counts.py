@@ -29,7 +29,9 @@ CEILINGS = {
     "resident's /my/": 4,
     # How far ideas travelled: one aggregate; the funnel is stored; the rounds over time: one.
     "district report": 14,
-    "comparison": 2,  # the figures drawn once until the next refresh (reports/page_cache.py)
+    # The figures drawn once until the next refresh (reports/page_cache.py); the districts and
+    # the rounds to choose from.
+    "comparison": 3,
     "showcase": 0,  # the list rendered once for its filters and page (reports/page_cache.py)
     "open data JSON": 0,  # a prepared file
     "idea submission (POST)": 62,
