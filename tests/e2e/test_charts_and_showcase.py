@@ -69,6 +69,10 @@ def test_the_district_reports_charts_read_at_every_width(
     assert "1,500.00 €" in money.locator("svg").text_content()
     assert "1,500.00 €" in money.locator("table").text_content()
     assert_accessible(page)
+    # Finnish, whose words are longer, fits as well.
+    page.goto(f"{live_server.url}/reports/{district.slug}/")
+    assert page.evaluate(CHART_PROBLEMS) == []
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
