@@ -33,7 +33,7 @@ def test_manager_reads_switches_round_and_compares(
     expect(page.get_by_role("heading", level=1)).to_have_text("What Iittala learned")
     assert_accessible(page)
 
-    page.get_by_label("Round").select_option(label="Kevät 2027")
+    page.get_by_label("Round", exact=True).select_option(label="Kevät 2027")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("p.lead")).to_contain_text("Kevät 2027")
     expect(page.locator("p.lead")).to_contain_text("0 pilots")
