@@ -10,7 +10,10 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from actors import personal_data
 
+        from . import changes
         from . import personal_data as grants_personal_data
+
+        changes.connect()
 
         personal_data.register(
             "grants",

@@ -703,6 +703,46 @@ class TermStat(models.Model):
         return f"{self.term}: {self.pilots}"
 
 
+class CountedTerms(models.Model):
+    """The terms of one past pilot as TermStat counts them now: what an incremental refresh
+    takes away before it adds the pilot's terms of today (grants/services/search.py)."""
+
+    idea_id = models.BigIntegerField(primary_key=True)
+    terms = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("counted search terms")
+        verbose_name_plural = _("counted search terms")
+
+    def __str__(self) -> str:
+        return str(self.idea_id)
+
+
+class IdeaChange(models.Model):
+    """A note that an idea, or something counted with it, changed: the figures of its district
+    and its search terms' counts are brought up to date from these notes by the next refresh,
+    which then removes the notes it has read. Each reader of the notes has its own rows
+    (`reader`), so one reader's progress never hides a change from the other. Plain numbers,
+    not foreign keys: the note of a removed idea must outlive it."""
+
+    class Reader(models.TextChoices):
+        FIGURES = "figures", _("Report figures")
+        TERMS = "terms", _("Search terms")
+
+    reader = models.CharField(max_length=10, choices=Reader.choices)
+    idea_id = models.BigIntegerField(null=True, blank=True)
+    district_id = models.BigIntegerField(null=True, blank=True)
+    noted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["reader", "id"], name="ideachange_reader")]
+        verbose_name = _("idea change")
+        verbose_name_plural = _("idea changes")
+
+    def __str__(self) -> str:
+        return f"{self.reader}: {self.idea_id or self.district_id}"
+
+
 class Message(models.Model):
     """The thread between an idea's makers and the resident agents. Internal notes are the
     agents' own and never shown to the makers."""

@@ -13,8 +13,9 @@ def make_export(export_id: int) -> int:
 
 
 @shared_task(soft_time_limit=600, time_limit=660)
-def refresh_report_figures() -> int:
-    return figures.refresh()
+def refresh_report_figures(full: bool = False) -> int:
+    """What changed since the last refresh (or, with full, everything: every night)."""
+    return figures.refresh(full=full)
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900)

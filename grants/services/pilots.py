@@ -13,6 +13,7 @@ from actors.models import User
 from audit.models import AuditEvent
 from audit.services import record as audit_record
 
+from .. import changes as change_notes
 from ..models import (
     ClosingReport,
     Idea,
@@ -193,6 +194,7 @@ def _advance_in_batches(due, action: Action) -> int:
             StatusChange.objects.bulk_create(changes)
             for target, ids in by_target.items():
                 Idea.objects.filter(pk__in=ids).update(status=target, updated_at=now)
+            change_notes.note_ideas((idea.pk, idea.district_id) for idea in batch)
             if action == Action.REQUEST_REPORT:
                 notify_many(
                     [

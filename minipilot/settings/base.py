@@ -301,10 +301,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
-# The learning reports' figures, computed for every district and round at once.
+# The learning reports' figures: what changed every few minutes, everything every night.
 CELERY_BEAT_SCHEDULE["refresh-report-figures"] = {
     "task": "reports.tasks.refresh_report_figures",
     "schedule": 300,
+}
+CELERY_BEAT_SCHEDULE["refresh-report-figures-full"] = {
+    "task": "reports.tasks.refresh_report_figures",
+    "schedule": crontab(hour=2, minute=45),
+    "kwargs": {"full": True},
 }
 # The open-data files, made again when the data changed.
 CELERY_BEAT_SCHEDULE["prepare-open-data"] = {

@@ -16,6 +16,7 @@ every language.
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from actors.models import Actor, District
 from common import broker, versions
-from grants.models import AgeGroup, CityDecision, ClosingReport, Grant, Idea, Round
+from grants.models import AgeGroup, CityDecision, ClosingReport, Grant, Idea, IdeaChange, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
 from ..models import ReportFigures
@@ -50,7 +51,9 @@ def _empty() -> dict:
         "participants": dict.fromkeys(AgeGroup.values, 0),
         "ratings_sum": dict.fromkeys(RATINGS, 0),
         "reports": 0,
-        "days": [],
+        # Decision times in hundredths of a day begun, as {hundredths: decisions}: exact to add
+        # and to take away, so an incremental refresh gets what a full one would.
+        "days": {},
         "kinds": {},
         "edges": {},
         "cross_sector": 0,
@@ -79,11 +82,18 @@ def _money(target: dict, name: str, amount) -> None:
     target[name] = str(Decimal(target[name]) + (amount or Decimal("0")))
 
 
-def compute(*, district_id: int | None = None) -> dict[str, dict]:
-    """Every figure by district and round (and their totals), for one district or all."""
-    ideas = Idea.objects.exclude(status=Status.DRAFT)
+def compute(
+    *, district_id: int | None = None, district_ids: Iterable[int] | None = None
+) -> dict[str, dict]:
+    """Every figure by district and round (and their totals), for one district, some or all.
+    For some districts, only their rows and their totals over the rounds."""
     if district_id is not None:
-        ideas = ideas.filter(district_id=district_id)
+        district_ids = [district_id]
+    some = district_ids is not None
+    ideas = Idea.objects.exclude(status=Status.DRAFT)
+    if some:
+        district_ids = sorted(set(district_ids))
+        ideas = ideas.filter(district_id__in=district_ids)
     granted = ideas.filter(status__in=GRANTED_STATUSES)
     reports = ClosingReport.objects.filter(idea__in=granted)
     rows: dict[tuple[int, int], dict] = defaultdict(_empty)
@@ -181,16 +191,16 @@ def compute(*, district_id: int | None = None) -> dict[str, dict]:
         .values_list("district_id", "round_id", "submitted_at", "decided_at")
         .iterator(chunk_size=5000)
     ):
-        rows[d, r]["days"].append((decided - submitted).total_seconds() / 86400)
+        _add(rows[d, r], "days", _hundredths(decided - submitted), 1)
 
     # Totals: each district over all rounds, each round over all districts (all districts only
     # when every district was computed), and everything.
     totals: dict[tuple[int | None, int | None], dict] = defaultdict(_empty)
     for (d, r), row in rows.items():
-        targets = [(d, None)] + ([(None, r), (None, None)] if district_id is None else [])
+        targets = [(d, None)] + ([] if some else [(None, r), (None, None)])
         for target in targets:
             _merge(totals[target], row)
-    if district_id is None:
+    if not some:
         # Every district and round has its row, even with no pilots yet.
         for d in District.objects.values_list("pk", flat=True):
             totals[d, None]
@@ -199,28 +209,41 @@ def compute(*, district_id: int | None = None) -> dict[str, dict]:
         totals[None, None]
     figures = {key_of(d, r): _finish(row) for (d, r), row in rows.items()}
     figures.update({key_of(d, r): _finish(row) for (d, r), row in totals.items()})
-    if district_id is not None and key_of(district_id, None) not in figures:
-        figures[key_of(district_id, None)] = _finish(_empty())
+    for d in district_ids or ():
+        figures.setdefault(key_of(d, None), _finish(_empty()))
     return figures
 
 
-def _merge(total: dict, row: dict) -> None:
-    for name in (
-        "status",
-        "participants",
-        "ratings_sum",
-        "kinds",
-        "edges",
-        "continuation",
-        "funnel",
-    ):
+COUNTERS = ("status", "participants", "ratings_sum", "kinds", "edges", "continuation", "funnel")
+SUMS = ("reports", "cross_sector", "intergenerational")
+MONEY = ("granted_eur", "paid_eur", "spent_eur")
+
+
+def _merge(total: dict, row: dict, sign: int = 1) -> None:
+    """Add a row's figures to the total (or, with sign -1, take them away)."""
+    for name in (*COUNTERS, "days"):
         for key, n in row[name].items():
-            _add(total, name, key, n)
-    for name in ("granted_eur", "paid_eur", "spent_eur"):
-        _money(total, name, Decimal(row[name]))
-    for name in ("reports", "cross_sector", "intergenerational"):
-        total[name] += row[name]
-    total["days"].extend(row["days"])
+            _add(total, name, key, sign * n)
+    for name in MONEY:
+        _money(total, name, sign * Decimal(row[name]))
+    for name in SUMS:
+        total[name] += sign * row[name]
+
+
+def _hundredths(elapsed: timedelta) -> str:
+    """A decision time in hundredths of a day begun (integers: no rounding surprises)."""
+    microseconds = elapsed // timedelta(microseconds=1)
+    return str(-(-microseconds // 864_000_000))
+
+
+def _raw(data: dict) -> dict:
+    """A stored row as _merge takes it (without what _finish derived)."""
+    row = _empty()
+    for name in (*COUNTERS, "days"):
+        row[name] = dict(data.get(name, {}))
+    for name in (*MONEY, *SUMS):
+        row[name] = data.get(name, row[name])
+    return row
 
 
 def _percentile(ordered: list[float], share: float) -> float | None:
@@ -242,8 +265,19 @@ def _median(ordered: list[float]) -> float | None:
 HISTOGRAM_DAYS = 61
 
 
+# Counters whose keys are fixed (every age group, every rating), kept with their zeros.
+FIXED_KEYS = ("participants", "ratings_sum")
+
+
 def _finish(row: dict) -> dict:
-    days = sorted(row.pop("days"))
+    for name in (*COUNTERS, "days"):
+        if name not in FIXED_KEYS:
+            row[name] = {key: n for key, n in row[name].items() if n}
+    days = [
+        int(hundredths) / 100
+        for hundredths, n in sorted(row["days"].items(), key=lambda item: int(item[0]))
+        for _ in range(n)
+    ]
     histogram: dict[str, int] = {}
     for day in days:
         # In whole days begun (a decision the same day is within one day), the long tail in one.
@@ -269,17 +303,121 @@ def _store(figures: dict, now) -> list[ReportFigures]:
     )
 
 
-@transaction.atomic
-def refresh() -> int:
-    """Compute and store every figure; returns the number of rows stored. Rows of keys that
-    are gone (a district or round removed, a combination without ideas any more) are removed."""
+def refresh(*, full: bool = False) -> int:
+    """Bring the stored figures up to date; returns the number of rows written.
+
+    Incremental by default: the districts named by the notes of what changed since the last
+    refresh (grants.changes) are computed again, and the totals of their rounds and of the
+    whole country are corrected by the difference (every figure is a count or a sum, the
+    decision times a count per hundredth of a day, so taking the old away and adding the new
+    gives what a full refresh would). Full where nothing is stored yet, or when asked (every
+    night, for what no note covers). The whole country's row is locked first, so refreshes run
+    one after the other."""
+    with transaction.atomic():
+        everything = (
+            ReportFigures.objects.select_for_update().filter(key=key_of(None, None)).first()
+        )
+        written = _refresh_all() if full or everything is None else _refresh_changed()
+    cache.delete(REFRESH_ASKED)
+    versions.bump(versions.FIGURES)
+    return written
+
+
+def _refresh_all() -> int:
+    """Compute and store every figure. Rows of keys that are gone (a district or round removed,
+    a combination without ideas any more) are removed; the notes read are done."""
     now = timezone.now()
+    notes = _notes()
     figures = compute()
     _store(figures, now)
     ReportFigures.objects.filter(computed_at__lt=now).delete()
-    cache.delete(REFRESH_ASKED)
-    versions.bump(versions.FIGURES)
+    _done(notes)
     return len(figures)
+
+
+def _notes() -> list[tuple[int, int | None, int | None]]:
+    return list(
+        IdeaChange.objects.filter(reader=IdeaChange.Reader.FIGURES).values_list(
+            "pk", "idea_id", "district_id"
+        )
+    )
+
+
+def _done(notes) -> None:
+    pks = [pk for pk, _idea, _district in notes]
+    for start in range(0, len(pks), NOTES_AT_ONCE):
+        IdeaChange.objects.filter(pk__in=pks[start : start + NOTES_AT_ONCE]).delete()
+
+
+NOTES_AT_ONCE = 5000
+
+
+def _parts(key: str) -> tuple[str, str]:
+    district, round_ = key.split(":")
+    return district[1:], round_[1:]
+
+
+def _refresh_changed() -> int:
+    now = timezone.now()
+    notes = _notes()
+    districts = {district for _pk, _idea, district in notes if district}
+    unplaced = {idea for _pk, idea, district in notes if idea and not district}
+    if unplaced:
+        districts |= set(
+            Idea.objects.filter(pk__in=unplaced).values_list("district_id", flat=True)
+        )
+    written = _refresh_districts(districts, now) if districts else 0
+    written += _every_district_and_round(now)
+    _done(notes)
+    # What was not computed again is as of now all the same: nothing noted changed it.
+    ReportFigures.objects.filter(computed_at__lt=now).update(computed_at=now)
+    return written
+
+
+def _every_district_and_round(now) -> int:
+    """As after a full refresh, every district and round has its total row (a new one with
+    nothing in it yet too), and the rows of a removed one go."""
+    districts = {str(pk) for pk in District.objects.values_list("pk", flat=True)}
+    rounds = {str(pk) for pk in Round.objects.values_list("pk", flat=True)}
+    keys = set(ReportFigures.objects.values_list("key", flat=True))
+    gone = []
+    for key in keys:
+        district, round_ = _parts(key)
+        if (district != ALL and district not in districts) or (
+            round_ != ALL and round_ not in rounds
+        ):
+            gone.append(key)
+    ReportFigures.objects.filter(key__in=gone).delete()
+    missing = {key_of(int(d), None) for d in districts} | {key_of(None, int(r)) for r in rounds}
+    missing -= keys
+    _store({key: _finish(_empty()) for key in missing}, now)
+    return len(missing)
+
+
+def _refresh_districts(districts: set[int], now) -> int:
+    new = compute(district_ids=districts)
+    own = Q()
+    for district in districts:
+        own |= Q(key__startswith=f"d{district}:")
+    old = dict(ReportFigures.objects.filter(own).values_list("key", "data"))
+    # The change of each district and round, to be carried into the round's and the country's
+    # totals.
+    deltas: dict[str, dict] = defaultdict(_empty)
+    for rows, sign in ((old, -1), (new, 1)):
+        for key, data in rows.items():
+            _district, round_ = _parts(key)
+            if round_ == ALL:
+                continue
+            for total in (key_of(None, int(round_)), key_of(None, None)):
+                _merge(deltas[total], _raw(data), sign)
+    totals = dict(ReportFigures.objects.filter(key__in=list(deltas)).values_list("key", "data"))
+    for key, delta in deltas.items():
+        total = _raw(totals[key]) if key in totals else _empty()
+        _merge(total, delta)
+        new[key] = _finish(total)
+    _store(new, now)
+    ReportFigures.objects.filter(key__in=set(old) - set(new)).delete()
+    return len(new)
 
 
 # Set while a refresh is asked for and not yet done, so that many readers of stale figures ask

@@ -31,9 +31,9 @@ def _counting_refreshes(monkeypatch) -> list:
     calls = []
     real = figures.refresh
 
-    def counted():
+    def counted(**kwargs):
         calls.append(1)
-        return real()
+        return real(**kwargs)
 
     monkeypatch.setattr(figures, "refresh", counted)
     return calls
