@@ -3,6 +3,7 @@
 what they sent stays for the statistics and the audit trail (a grant is a public money record),
 with their name, email and phone removed from its texts."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, User
@@ -257,6 +258,9 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     """The search terms of the person's ideas, made again from the scrubbed texts, and without
     any term of their name or address: an inflected first name in a title ("Ainon kahvila")
     stems to the name itself."""
+    from common import broker
+
+    from . import tasks
     from .models import IdeaTerm, TermStat
     from .services.search import idea_index_terms
     from .similarity import terms_of
@@ -267,9 +271,10 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     personal = terms_of(" ".join(needles).replace("@", " ").replace(".", " "))
     if personal:
         IdeaTerm.objects.filter(idea__in=own, term__in=personal).delete()
-        # The counts of the words over all pilots come back at their next refresh, without
-        # the person's: a name is no word of the programme's vocabulary.
+        # The counts of the words over all pilots come back at the next full refresh,
+        # without the person's: a name is no word of the programme's vocabulary.
         TermStat.objects.filter(term__in=personal).delete()
+        transaction.on_commit(lambda: broker.hand_over(tasks.refresh_term_stats, True))
 
 
 def _meaning_again(*, user: User) -> None:

@@ -55,9 +55,10 @@ def sweep_draft_retention() -> dict[str, int]:
 
 
 @shared_task(soft_time_limit=600, time_limit=660)
-def refresh_term_stats() -> int:
-    """How rare each search term is among past pilots, for the similar-pilot lookups."""
-    return services.term_stats_refresh()
+def refresh_term_stats(full: bool = False) -> int:
+    """How rare each search term is among past pilots, for the similar-pilot lookups: what
+    changed since the last refresh (or, with full, everything: every night)."""
+    return services.term_stats_refresh(full=full)
 
 
 @shared_task(bind=True, max_retries=5, soft_time_limit=120, time_limit=150)

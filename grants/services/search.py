@@ -3,6 +3,7 @@ lessons, for the similar-pilot lookups and the themes."""
 
 import hashlib
 import logging
+from collections import Counter
 
 from django.db import transaction
 from django.db.models import Count
@@ -10,9 +11,12 @@ from django.utils import timezone
 
 from common import broker, embeddings
 
+from .. import changes as change_notes
 from ..models import (
     ClosingReport,
+    CountedTerms,
     Idea,
+    IdeaChange,
     IdeaEmbedding,
     IdeaTerm,
     Lesson,
@@ -20,9 +24,7 @@ from ..models import (
     TermStat,
 )
 from ..similarity import language_of, terms_of
-from ..workflow import (
-    PAST_STATUSES,
-)
+from ..workflow import PAST_STATUSES, Status
 
 logger = logging.getLogger(__name__)
 
@@ -38,27 +40,121 @@ def idea_index_terms(*, idea: Idea) -> int:
     terms = terms_of(" ".join(texts))
     IdeaTerm.objects.filter(idea=idea).delete()
     IdeaTerm.objects.bulk_create(IdeaTerm(idea=idea, term=term) for term in sorted(terms))
+    if idea.status != Status.DRAFT:
+        change_notes.note_ideas([(idea.pk, idea.district_id)], readers=[IdeaChange.Reader.TERMS])
     idea_embedding_schedule(idea_id=idea.pk)
     return len(terms)
 
 
-@transaction.atomic
-def term_stats_refresh() -> int:
+def term_stats_refresh(*, full: bool = False) -> int:
     """Count, for every search term, the past pilots that use it (for similar-pilot lookups);
-    the empty term holds the number of past pilots. Returns the number of terms."""
+    the empty term holds the number of past pilots. Returns the number of terms written.
+
+    Incremental by default: for the ideas noted as changed since the last refresh
+    (grants.changes), the terms they were counted with (CountedTerms) are taken away and the
+    terms of those that are past pilots now are added. Full where nothing is counted yet, or
+    when asked (every night, and after an erasure). The row of the empty term is locked first,
+    so refreshes run one after the other."""
+    with transaction.atomic():
+        total = TermStat.objects.select_for_update().filter(term="").first()
+        if full or total is None:
+            return _term_stats_all()
+        return _term_stats_changed()
+
+
+def _past_count() -> int:
+    return Idea.objects.filter(status__in=PAST_STATUSES).count()
+
+
+def _term_notes() -> list[tuple[int, int | None]]:
+    return list(
+        IdeaChange.objects.filter(reader=IdeaChange.Reader.TERMS).values_list("pk", "idea_id")
+    )
+
+
+NOTES_AT_ONCE = 5000
+
+
+def _term_notes_done(notes) -> None:
+    pks = [pk for pk, _idea in notes]
+    for start in range(0, len(pks), NOTES_AT_ONCE):
+        IdeaChange.objects.filter(pk__in=pks[start : start + NOTES_AT_ONCE]).delete()
+
+
+def _terms_by_idea(ideas) -> dict[int, list[str]]:
+    by_idea: dict[int, list[str]] = {}
+    rows = (
+        IdeaTerm.objects.filter(idea__in=ideas)
+        .order_by("idea_id", "term")
+        .values_list("idea_id", "term")
+    )
+    for idea_id, term in rows.iterator(chunk_size=20000):
+        by_idea.setdefault(idea_id, []).append(term)
+    return by_idea
+
+
+def _term_stats_all() -> int:
+    notes = _term_notes()
+    past = Idea.objects.filter(status__in=PAST_STATUSES)
     counts = (
-        IdeaTerm.objects.filter(idea__status__in=PAST_STATUSES)
+        IdeaTerm.objects.filter(idea__in=past.values("pk"))
         .values_list("term")
         .annotate(n=Count("id"))
         .order_by()
     )
     TermStat.objects.all().delete()
     TermStat.objects.bulk_create(
-        [TermStat(term="", pilots=Idea.objects.filter(status__in=PAST_STATUSES).count())]
+        [TermStat(term="", pilots=_past_count())]
         + [TermStat(term=term, pilots=n) for term, n in counts.iterator(chunk_size=5000)],
         batch_size=5000,
     )
+    CountedTerms.objects.all().delete()
+    CountedTerms.objects.bulk_create(
+        (
+            CountedTerms(idea_id=idea_id, terms=terms)
+            for idea_id, terms in _terms_by_idea(past.values("pk")).items()
+        ),
+        batch_size=5000,
+    )
+    _term_notes_done(notes)
     return TermStat.objects.count() - 1
+
+
+def _term_stats_changed() -> int:
+    notes = _term_notes()
+    ideas = {idea for _pk, idea in notes if idea}
+    if not ideas:
+        return 0
+    old = dict(CountedTerms.objects.filter(idea_id__in=ideas).values_list("idea_id", "terms"))
+    past = Idea.objects.filter(pk__in=ideas, status__in=PAST_STATUSES).values("pk")
+    new = _terms_by_idea(past)
+    delta: Counter[str] = Counter()
+    for terms in old.values():
+        delta.subtract(terms)
+    for terms in new.values():
+        delta.update(terms)
+    changed = {term: n for term, n in delta.items() if n}
+    counts = dict(TermStat.objects.filter(term__in=list(changed)).values_list("term", "pilots"))
+    kept, gone = [], []
+    for term, n in changed.items():
+        pilots = counts.get(term, 0) + n
+        (kept if pilots > 0 else gone).append(TermStat(term=term, pilots=max(pilots, 0)))
+    kept.append(TermStat(term="", pilots=_past_count()))
+    TermStat.objects.filter(term__in=[stat.term for stat in gone]).delete()
+    TermStat.objects.bulk_create(
+        kept,
+        update_conflicts=True,
+        unique_fields=["term"],
+        update_fields=["pilots"],
+        batch_size=5000,
+    )
+    CountedTerms.objects.filter(idea_id__in=ideas).delete()
+    CountedTerms.objects.bulk_create(
+        [CountedTerms(idea_id=idea_id, terms=terms) for idea_id, terms in new.items()],
+        batch_size=5000,
+    )
+    _term_notes_done(notes)
+    return len(kept) - 1 + len(gone)
 
 
 # The meaning of ideas and lessons (common.embeddings), computed by Celery after commit, never in

@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE["refresh-term-stats"] = {
     "task": "grants.tasks.refresh_term_stats",
     "schedule": crontab(minute="*/15"),
 }
+CELERY_BEAT_SCHEDULE["refresh-term-stats-full"] = {
+    "task": "grants.tasks.refresh_term_stats",
+    "schedule": crontab(hour=2, minute=55),
+    "kwargs": {"full": True},
+}
 # Stored report figures older than this (seconds) are computed again when a page needs them.
 REPORT_FIGURES_MAX_AGE = int(os.environ.get("REPORT_FIGURES_MAX_AGE", "900"))
 # Ideas and lessons whose meaning (vectors) a lost task or a new model left behind.

@@ -363,9 +363,7 @@ def _refresh_changed() -> int:
     districts = {district for _pk, _idea, district in notes if district}
     unplaced = {idea for _pk, idea, district in notes if idea and not district}
     if unplaced:
-        districts |= set(
-            Idea.objects.filter(pk__in=unplaced).values_list("district_id", flat=True)
-        )
+        districts |= set(Idea.objects.filter(pk__in=unplaced).values_list("district_id", flat=True))
     written = _refresh_districts(districts, now) if districts else 0
     written += _every_district_and_round(now)
     _done(notes)

@@ -82,9 +82,7 @@ def test_changes_of_every_kind_refreshed_incrementally_give_what_a_full_refresh_
 
 
 @pytest.mark.django_db
-def test_only_the_districts_that_changed_are_computed_again(
-    two_districts, make_idea, monkeypatch
-):
+def test_only_the_districts_that_changed_are_computed_again(two_districts, make_idea, monkeypatch):
     iittala, jukola = two_districts
     make_idea("closed", title="Lukukoira kirjastossa")
     make_idea("running", title="Talkoot", district=jukola)
