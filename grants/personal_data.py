@@ -45,6 +45,9 @@ HOLDS = {
     # Made from the person's texts: made again from the scrubbed ones.
     "grants.IdeaTerm": {ERASED},
     "grants.TermStat": {ERASED, STATISTICS},
+    "grants.CountedTerms": {ERASED},
+    # Notes of which idea changed (numbers only), read and removed by the next refresh.
+    "grants.IdeaChange": {STATISTICS},
     "grants.IdeaEmbedding": {ERASED},
     "grants.LessonEmbedding": {ERASED},
     # The agents' link between two ideas, and the programme's own content.
@@ -261,7 +264,7 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     from common import broker
 
     from . import tasks
-    from .models import IdeaTerm, TermStat
+    from .models import CountedTerms, IdeaTerm, TermStat
     from .services.search import idea_index_terms
     from .similarity import terms_of
 
@@ -271,6 +274,9 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     personal = terms_of(" ".join(needles).replace("@", " ").replace(".", " "))
     if personal:
         IdeaTerm.objects.filter(idea__in=own, term__in=personal).delete()
+        for counted in CountedTerms.objects.filter(idea_id__in=own.values("pk")):
+            counted.terms = [term for term in counted.terms if term not in personal]
+            counted.save(update_fields=["terms"])
         # The counts of the words over all pilots come back at the next full refresh,
         # without the person's: a name is no word of the programme's vocabulary.
         TermStat.objects.filter(term__in=personal).delete()

@@ -231,7 +231,7 @@ def test_the_download_before_and_after(client, person, history):
 def test_the_search_terms_keep_no_trace_of_the_name_even_inflected(
     client, person, agent, district, open_round, django_capture_on_commit_callbacks
 ):
-    from grants.models import IdeaTerm, TermStat
+    from grants.models import CountedTerms, IdeaTerm, TermStat
     from grants.similarity import terms_of
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,6 +252,8 @@ def test_the_search_terms_keep_no_trace_of_the_name_even_inflected(
         client.post(reverse("actors:data_delete"), {"confirm": "on"})
     assert not IdeaTerm.objects.filter(term__in=personal).exists()
     assert not TermStat.objects.filter(term__in=personal).exists()
+    counted = CountedTerms.objects.filter(idea_id=pilot.pk).values_list("terms", flat=True)
+    assert all(not set(terms) & personal for terms in counted)
     services.term_stats_refresh()  # the next refresh counts without them too
     assert not TermStat.objects.filter(term__in=personal).exists()
     assert IdeaTerm.objects.filter(idea=pilot, term__startswith="kahvil").exists()
