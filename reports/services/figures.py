@@ -246,19 +246,23 @@ def _raw(data: dict) -> dict:
     return row
 
 
-def _percentile(ordered: list[float], share: float) -> float | None:
-    if not ordered:
-        return None
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+def _nth(days: list[tuple[int, int]], position: int) -> float:
+    """The decision time at this position (from 1) of the ordered times, in days."""
+    seen = 0
+    for hundredths, n in days:
+        seen += n
+        if seen >= position:
+            return hundredths / 100
+    raise ValueError(position)
 
 
-def _median(ordered: list[float]) -> float | None:
-    if not ordered:
+def _median(days: list[tuple[int, int]], count: int) -> float | None:
+    if not count:
         return None
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+    middle = count // 2
+    if count % 2:
+        return _nth(days, middle + 1)
+    return (_nth(days, middle) + _nth(days, middle + 1)) / 2
 
 
 # The decision times are kept day by day up to this many days, and longer ones together.
@@ -273,20 +277,17 @@ def _finish(row: dict) -> dict:
     for name in (*COUNTERS, "days"):
         if name not in FIXED_KEYS:
             row[name] = {key: n for key, n in row[name].items() if n}
-    days = [
-        int(hundredths) / 100
-        for hundredths, n in sorted(row["days"].items(), key=lambda item: int(item[0]))
-        for _ in range(n)
-    ]
+    days = sorted((int(hundredths), n) for hundredths, n in row["days"].items())
+    count = sum(n for _hundredths, n in days)
     histogram: dict[str, int] = {}
-    for day in days:
+    for hundredths, n in days:
         # In whole days begun (a decision the same day is within one day), the long tail in one.
-        whole = str(min(HISTOGRAM_DAYS, max(1, math.ceil(day))))
-        histogram[whole] = histogram.get(whole, 0) + 1
+        whole = str(min(HISTOGRAM_DAYS, max(1, -(-hundredths // 100))))
+        histogram[whole] = histogram.get(whole, 0) + n
     row["decision_days"] = {
-        "count": len(days),
-        "median": _median(days),
-        "p90": _percentile(days, 0.9),
+        "count": count,
+        "median": _median(days, count),
+        "p90": _nth(days, max(1, math.ceil(0.9 * count))) if count else None,
         "histogram": histogram,
     }
     return row
