@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import District
@@ -241,12 +242,20 @@ class IdeaForm(forms.ModelForm):
             chosen = {str(value) for value in values if str(value).isdigit()}
         elif self.instance.pk:
             chosen = {str(pk) for pk in self.instance.partners.values_list("pk", flat=True)}
-        offered = field.queryset.order_by("-created_at")[: self.PARTNER_CHOICES]
-        choices = {str(actor.pk): actor.name for actor in offered}
-        if chosen - set(choices):
-            for actor in field.queryset.filter(pk__in=chosen - set(choices)):
-                choices[str(actor.pk)] = actor.name
-        field.widget.choices = sorted(choices.items(), key=lambda item: item[1].lower())
+        queryset = field.queryset
+
+        def offered() -> list[tuple[str, str]]:
+            rows = queryset.order_by("-created_at").values_list("pk", "name")
+            choices = {str(pk): name for pk, name in rows[: self.PARTNER_CHOICES]}
+            if chosen - set(choices):
+                for pk, name in queryset.filter(pk__in=chosen - set(choices)).values_list(
+                    "pk", "name"
+                ):
+                    choices[str(pk)] = name
+            return sorted(choices.items(), key=lambda item: item[1].lower())
+
+        # Read only when the form is drawn (a form sent and accepted never draws it).
+        field.widget.choices = CallableChoiceIterator(offered)
 
 
 class AssistedIdeaForm(IdeaForm):

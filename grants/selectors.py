@@ -49,7 +49,8 @@ def open_rounds(*, today: date) -> QuerySet[Round]:
 
 def round_for_district(*, district: District, today: date) -> Round | None:
     """The open round that covers the district; the most recently opened one wins."""
-    return open_rounds(today=today).filter(districts=district).order_by("-opens_on", "-id").first()
+    rounds = open_rounds(today=today).prefetch_related(None)
+    return rounds.filter(districts=district).order_by("-opens_on", "-id").first()
 
 
 def round_for_administrator() -> QuerySet[Round]:

@@ -1,7 +1,8 @@
 """Parts of pages that are the same for every reader, rendered once and kept until what they show
-changes (common/versions.py): the public showcase's list (for each filter, page and language)
-and the comparison of districts (for each choice of districts and language, until the report
-figures are refreshed)."""
+changes (common/versions.py): the public showcase's list (for each filter, page and language),
+the comparison of districts (for each choice of districts and language, until the report
+figures are refreshed) and the body of a district report (until the figures are refreshed or
+what the showcase shows changes)."""
 
 import hashlib
 
@@ -40,6 +41,20 @@ def comparison_body(request, chosen: list[str], build) -> str:
     key = f"compare:{version}:{language}:{_digest(','.join(sorted(set(chosen))))}"
     html, _status = _kept(
         key, request, "reports/partials/compare_body.html", lambda: (build(), 200)
+    )
+    return html
+
+
+def district_body(request, *, district_id: int, round_id: int | None, can_decide: bool, build):
+    """A district report's charts, candidates, failures and lessons as HTML, the same for
+    every reader who may see them (with or without the link to record the city's decision):
+    kept until the figures are refreshed or a pilot, report, lesson, theme or decision
+    changes."""
+    language = translation.get_language() or ""
+    figures, public = versions.current(versions.FIGURES), versions.current(versions.PUBLIC)
+    key = f"district:{figures}:{public}:{language}:{district_id}:{round_id}:{int(can_decide)}"
+    html, _status = _kept(
+        key, request, "reports/partials/district_body.html", lambda: (build(), 200)
     )
     return html
 

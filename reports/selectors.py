@@ -33,12 +33,21 @@ def rounds_of(*, district: District) -> QuerySet[Round]:
     return Round.objects.filter(districts=district).order_by("-opens_on")
 
 
+def district_summary(*, district: District, round_: Round | None = None) -> dict:
+    """The stored figures of a district's report alone (what the page's heading says)."""
+    return figures.present(figures.for_district(district.pk, round_.pk if round_ else None))
+
+
 def district_report(
-    *, district: District, round_: Round | None = None, rounds: list[Round] | None = None
+    *,
+    district: District,
+    round_: Round | None = None,
+    rounds: list[Round] | None = None,
+    summary: dict | None = None,
 ) -> dict:
     """Every figure of a district's learning report, for one round or all of them: the stored
     figures (reports/figures.py) and the lists of candidates, failures and lessons."""
-    report = figures.present(figures.for_district(district.pk, round_.pk if round_ else None))
+    report = summary if summary is not None else district_summary(district=district, round_=round_)
     # The reports by their own district: each list comes in order from an index, however many
     # pilots the district has had.
     scope = {"district": district}

@@ -179,7 +179,8 @@ def _rounds_pair(request, all_rounds: list) -> list:
     return [pair[0] or latest[0], pair[1] or latest[1]]
 
 
-def _district_context(request, slug: str) -> dict:
+def _district_scope(request, slug: str) -> dict:
+    """The district, its rounds and the round chosen (404 for a round not of the district)."""
     district = get_object_or_404(District, slug=slug)
     rounds = list(selectors.rounds_of(district=district))
     chosen = request.GET.get("round", "")
@@ -194,10 +195,18 @@ def _district_context(request, slug: str) -> dict:
         "district": district,
         "rounds": rounds,
         "round": round_,
-        "report": selectors.district_report(district=district, round_=round_, rounds=rounds),
         "can_decide": roles.can_record_city_decisions(request.user),
-        "pilots": selectors.district_pilots(district=district, round_=round_)[:100],
     }
+
+
+def _district_context(request, slug: str) -> dict:
+    context = _district_scope(request, slug)
+    district, round_ = context["district"], context["round"]
+    context["report"] = selectors.district_report(
+        district=district, round_=round_, rounds=context["rounds"]
+    )
+    context["pilots"] = selectors.district_pilots(district=district, round_=round_)[:100]
+    return context
 
 
 DISTRICT_PILOTS_PAGE = 25
@@ -205,9 +214,26 @@ DISTRICT_PILOTS_PAGE = 25
 
 @role_required(roles.can_view_reports)
 def district_report(request, slug: str):
-    context = _district_context(request, slug)
+    context = _district_scope(request, slug)
+    district, round_ = context["district"], context["round"]
+    summary = selectors.district_summary(district=district, round_=round_)
+    context["report"] = summary
+
+    def build() -> dict:
+        report = selectors.district_report(
+            district=district, round_=round_, rounds=context["rounds"]
+        )
+        return {**context, "report": report}
+
+    context["body"] = page_cache.district_body(
+        request,
+        district_id=district.pk,
+        round_id=round_.pk if round_ else None,
+        can_decide=context["can_decide"],
+        build=build,
+    )
     # On the page the pilots come a page at a time; the PDF and the CSV have them all.
-    pilots = selectors.district_pilots(district=context["district"], round_=context["round"])
+    pilots = selectors.district_pilots(district=district, round_=round_)
     page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
     context.update(
         {"pilots": page.object_list, "page": page, "query": query_without_page(request.GET)}

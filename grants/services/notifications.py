@@ -70,7 +70,7 @@ def notify(
 ) -> Notification | None:
     """Record one message to one person and send it after commit. With a deduplication key,
     a second call with the same key records and sends nothing (and returns None)."""
-    kind_spec = KINDS[kind]
+    KINDS[kind]  # an unknown kind is refused before anything is recorded
     key = dedup_key or f"{kind}:{idea.pk if idea else '-'}:{recipient.pk}:{uuid.uuid4().hex}"
     notification, created = Notification.objects.get_or_create(
         dedup_key=key,
@@ -78,12 +78,17 @@ def notify(
     )
     if not created:
         return None
-    if not kind_spec.essential and not recipient.optional_email:
+    if _skipped(kind, recipient):
         notification.state = Notification.State.SKIPPED
         notification.save(update_fields=["state"])
         return notification
     transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
+
+
+def _skipped(kind: str, recipient: User) -> bool:
+    """A message the person chose not to get by email (only the essential ones always go)."""
+    return not KINDS[kind].essential and not recipient.optional_email
 
 
 def notify_many(messages: list[dict]) -> int:
@@ -103,7 +108,7 @@ def notify_many(messages: list[dict]) -> int:
             continue
         seen.add(key)
         recipient = message["recipient"]
-        skipped = not KINDS[message["kind"]].essential and not recipient.optional_email
+        skipped = _skipped(message["kind"], recipient)
         fresh.append(
             Notification(
                 recipient=recipient,

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common import versions
 from grants import services
 from grants.models import Idea
 from reports import selectors
@@ -198,6 +199,7 @@ def test_the_report_runs_the_same_queries_for_10_and_1000_pilots(
     applicant = factories.ActorFactory(members=[resident])
 
     def measured() -> int:
+        versions.bump(versions.PUBLIC)  # the body drawn, not the one kept
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("reports:district", args=[district.slug])).status_code == 200
         return len(captured)
@@ -241,3 +243,23 @@ def test_the_pilots_of_a_district_come_a_page_at_a_time(client, manager, make_id
     assert not set(shown) & set(later)
     assert "page=2" in first
     assert client.get(url + "?page=abc").status_code == 200  # a bad page number shows the first
+
+
+@pytest.mark.django_db
+def test_the_report_body_is_drawn_once_and_again_when_what_it_shows_changes(
+    client, manager, make_idea, district
+):
+    make_idea("closed", title="Lukukoira kirjastossa")
+    client.force_login(manager)
+    url = reverse("reports:district", args=[district.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as drawn_again:
+        first = client.get(url).content.decode()
+    assert "Do it together." in first
+    make_idea("closed", title="Pihakirppis")
+    report = Idea.objects.get(title="Pihakirppis").closing_report
+    report.lessons.create(text="Ask the neighbours first.")
+    with CaptureQueriesContext(connection) as changed:
+        second = client.get(url).content.decode()
+    assert "Ask the neighbours first." in second
+    assert len(drawn_again) < len(changed)
