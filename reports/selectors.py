@@ -11,8 +11,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from actors.models import Actor, District
 from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
-from grants.selectors import granted_pilots, story_is_public
-from grants.workflow import GRANTED_STATUSES
+from grants.selectors import granted_pilots, showcase_pilots, similar_pilots, story_is_public
+from grants.workflow import GRANTED_STATUSES, PAST_STATUSES
 
 from . import charts
 from .services import figures
@@ -182,9 +182,6 @@ def showcase_matches(text: str) -> list[int]:
     (the similar pilots' ranking, across languages), those of them that also use the words
     first, then the other pilots that use every word (in the title, the need, the plan, what
     happened or a lesson)."""
-    from grants.selectors import showcase_pilots, similar_pilots
-    from grants.workflow import PAST_STATUSES
-
     text = " ".join(text.split())[:200]
     if not text:
         return []

@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.test_accessibility import assert_accessible
 from tests.reports.test_district_report import known_set  # noqa: F401 - a fixture
-from tests.reports.test_open_data import closed
+from tests.reports.test_showcase import reading_dog_and_sauna  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.needs_browser
 
@@ -95,20 +95,9 @@ def test_the_comparison_of_rounds_reads_at_every_width(
     assert_accessible(page)
 
 
+@pytest.mark.usefixtures("reading_dog_and_sauna")
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_showcase_search_finds_a_pilot_by_a_word_not_in_its_title(
-    live_server, new_page, make_idea, resident, agent, width
-):
-    closed(
-        make_idea,
-        resident,
-        agent,
-        publish=True,
-        title="Lukukoira kirjastossa",
-        need="Lasten lukutaito ja rohkeus lukea ääneen kasvavat.",
-        plan="Koulutettu koira kuuntelee, kun lapset lukevat sille.",
-    )
-    closed(make_idea, resident, agent, publish=True, title="Kylän sauna", need="Saunailta.")
+def test_the_showcase_search_finds_a_pilot_by_a_word_not_in_its_title(live_server, new_page, width):
     page = new_page(viewport={"width": width, "height": 900})
     page.goto(f"{live_server.url}/en/pilots/")
     assert page.locator("#id_district option").first.text_content() == "All districts"

@@ -97,18 +97,24 @@ def test_the_photo_shows_only_where_the_makers_allowed_it(client, make_idea, res
     assert "<figcaption" in story
 
 
-def test_search_finds_a_pilot_by_a_word_that_is_not_in_its_title(
-    client, make_idea, resident, agent
-):
-    closed(
+@pytest.fixture
+def reading_dog_and_sauna(make_idea, resident, agent):
+    """Two published pilots: the reading dog, whose need (not its title) speaks of reading
+    skills ("lukutaito"), and a sauna evening that does not."""
+    dog = closed(
         make_idea,
         resident,
         agent,
         publish=True,
         title="Lukukoira kirjastossa",
         need="Lasten lukutaito ja rohkeus lukea ääneen kasvavat.",
+        plan="Koulutettu koira kuuntelee, kun lapset lukevat sille.",
     )
-    closed(make_idea, resident, agent, publish=True, title="Kylän sauna", need="Saunailta.")
+    sauna = closed(make_idea, resident, agent, publish=True, title="Kylän sauna", need="Saunailta.")
+    return dog, sauna
+
+
+def test_search_finds_a_pilot_by_a_word_that_is_not_in_its_title(client, reading_dog_and_sauna):
     page = _page(client, "?q=lukutaito")
     assert "Lukukoira kirjastossa" in page and "Kylän sauna" not in page
     assert "1 pilot found" in page
