@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, reset_queries, transaction
 from django.db.models import Count
 from django.test import Client
@@ -237,6 +238,24 @@ def page_urls(personas: "Personas") -> list[tuple[str, str, str]]:
 def idea_form_url() -> str:
     with translation.override("en"):
         return reverse("grants:idea_new")
+
+
+def session_cookie(user) -> str:
+    """A logged-in session (past the second factor) for `user`, as after a real login: the
+    cookie the load generators send."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store["account_authentication_methods"] = [
+        {"method": "password", "at": time.time()},
+        {"method": "mfa", "type": "totp", "at": time.time()},
+    ]
+    store.create()
+    return store.session_key
 
 
 def _small_change() -> None:

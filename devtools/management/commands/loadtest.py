@@ -101,8 +101,6 @@ class Command(BaseCommand):
 
     def _sessions(self) -> dict:
         """Ready logged-in sessions for residents, agents and managers of the data set."""
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.cached_db import SessionStore
         from django.urls import reverse
         from django.utils import translation
 
@@ -112,17 +110,7 @@ class Command(BaseCommand):
         from grants.models import Idea
         from grants.workflow import Status
 
-        def cookie(user) -> str:
-            store = SessionStore()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store["account_authentication_methods"] = [
-                {"method": "password", "at": time.time()},
-                {"method": "mfa", "type": "totp", "at": time.time()},
-            ]
-            store.create()
-            return store.session_key
+        cookie = bench.session_cookie
 
         districts = list(District.objects.order_by("slug"))
         residents = list(

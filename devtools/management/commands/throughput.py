@@ -95,10 +95,10 @@ class Command(BaseCommand):
         personas = bench.Personas()
         cookies = {
             "anonymous": "",
-            "resident": _session_cookie(personas.resident),
-            "agent": _session_cookie(personas.agent),
-            "manager": _session_cookie(personas.manager),
-            "administrator": _session_cookie(personas.administrator),
+            "resident": bench.session_cookie(personas.resident),
+            "agent": bench.session_cookie(personas.agent),
+            "manager": bench.session_cookie(personas.manager),
+            "administrator": bench.session_cookie(personas.administrator),
         }
         pages = [
             (name, who, url)
@@ -204,22 +204,3 @@ class Command(BaseCommand):
         self.stdout.write("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for row in rows:
             self.stdout.write(self._line(row))
-
-
-def _session_cookie(user) -> str:
-    """A logged-in session (past the second factor) for `user`, as after a real login."""
-    import time
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["account_authentication_methods"] = [
-        {"method": "password", "at": time.time()},
-        {"method": "mfa", "type": "totp", "at": time.time()},
-    ]
-    store.create()
-    return store.session_key
