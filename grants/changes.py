@@ -48,12 +48,14 @@ def _part_changed(sender, instance, raw=False, **kwargs):
 
 
 def _partners_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
+    if reverse and action == "pre_clear":  # an actor's ideas, which the clear does not name
+        ideas = [(pk, None) for pk in instance.partner_ideas.values_list("pk", flat=True)]
+        note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
         return
-    if reverse:  # an actor's ideas changed
-        ideas = [(pk, None) for pk in pk_set or ()]
-    else:
-        ideas = [(instance.pk, instance.district_id)]
+    if action not in ("post_add", "post_remove", "post_clear") or (reverse and not pk_set):
+        return
+    # An actor's ideas changed (reverse), or an idea's partners.
+    ideas = [(pk, None) for pk in pk_set] if reverse else [(instance.pk, instance.district_id)]
     note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
 
 

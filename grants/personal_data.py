@@ -261,11 +261,11 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     """The search terms of the person's ideas, made again from the scrubbed texts, and without
     any term of their name or address: an inflected first name in a title ("Ainon kahvila")
     stems to the name itself."""
-    from common import broker
+    from common import broker, locks
 
     from . import tasks
     from .models import CountedTerms, IdeaTerm, TermStat
-    from .services.search import idea_index_terms
+    from .services.search import TERM_STATS_LOCK, idea_index_terms
     from .similarity import terms_of
 
     own = Idea.objects.filter(created_by=user)
@@ -274,9 +274,11 @@ def _terms_scrub(*, user: User, needles: list[str]) -> None:
     personal = terms_of(" ".join(needles).replace("@", " ").replace(".", " "))
     if personal:
         IdeaTerm.objects.filter(idea__in=own, term__in=personal).delete()
-        for counted in CountedTerms.objects.filter(idea_id__in=own.values("pk")):
-            counted.terms = [term for term in counted.terms if term not in personal]
-            counted.save(update_fields=["terms"])
+        locks.hold(TERM_STATS_LOCK)  # no refresh rewrites the counted terms meanwhile
+        counted = CountedTerms.objects.filter(idea_id__in=own.values("pk"))
+        for idea_id, terms in counted.values_list("idea_id", "terms"):
+            kept = [term for term in terms if term not in personal]
+            CountedTerms.objects.filter(idea_id=idea_id).update(terms=kept)
         # The counts of the words over all pilots come back at the next full refresh,
         # without the person's: a name is no word of the programme's vocabulary.
         TermStat.objects.filter(term__in=personal).delete()

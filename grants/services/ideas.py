@@ -13,10 +13,12 @@ from actors import roles
 from actors.models import Actor, District, Membership, User
 from actors.services import actor_resident_for_user
 
+from .. import changes as change_notes
 from ..models import (
     Attachment,
     BudgetLine,
     Idea,
+    IdeaChange,
     Message,
     StatusChange,
 )
@@ -130,6 +132,7 @@ def idea_update(
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     if locked.status not in EDITABLE_STATUSES:
         raise WorkflowError(_("This idea can no longer be edited."))
+    district_before = locked.district_id
     for name, value in fields.items():
         if name not in Idea.EDITABLE_FIELDS:
             raise ValueError(f"{name} is not editable")
@@ -144,6 +147,9 @@ def idea_update(
     # An edited draft is in use again: the retention rule's notice no longer applies.
     locked.retention_notice_at = None
     locked.save()
+    if locked.district_id != district_before and locked.status != Status.DRAFT:
+        # The district it left counts it no more (the save noted the one it moved to).
+        change_notes.note_ideas([(locked.pk, district_before)], readers=[IdeaChange.Reader.FIGURES])
     if partners is not None:
         locked.partners.set(partners)
     idea_index_terms(idea=locked)

@@ -6,10 +6,9 @@ import logging
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from common import broker, embeddings
+from common import broker, embeddings, locks
 
 from .. import changes as change_notes
 from ..models import (
@@ -56,10 +55,16 @@ def term_stats_refresh(*, full: bool = False) -> int:
     when asked (every night, and after an erasure). The row of the empty term is locked first,
     so refreshes run one after the other."""
     with transaction.atomic():
-        total = TermStat.objects.select_for_update().filter(term="").first()
-        if full or total is None:
+        locks.hold(TERM_STATS_LOCK)
+        # Nothing counted yet, or counted before the counted terms were kept: all of it.
+        counted = CountedTerms.objects.exists() or not TermStat.objects.exclude(term="").exists()
+        if full or not counted or not TermStat.objects.filter(term="").exists():
             return _term_stats_all()
         return _term_stats_changed()
+
+
+# Held by every refresh of the counts and by the erasure's changes to them.
+TERM_STATS_LOCK = "grants:term-stats"
 
 
 def _past_count() -> int:
@@ -96,24 +101,20 @@ def _terms_by_idea(ideas) -> dict[int, list[str]]:
 def _term_stats_all() -> int:
     notes = _term_notes()
     past = Idea.objects.filter(status__in=PAST_STATUSES)
-    counts = (
-        IdeaTerm.objects.filter(idea__in=past.values("pk"))
-        .values_list("term")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    # One read of the postings, so the counts and what each pilot is counted with agree.
+    by_idea = _terms_by_idea(past.values("pk"))
+    counts: Counter[str] = Counter()
+    for terms in by_idea.values():
+        counts.update(terms)
     TermStat.objects.all().delete()
     TermStat.objects.bulk_create(
         [TermStat(term="", pilots=_past_count())]
-        + [TermStat(term=term, pilots=n) for term, n in counts.iterator(chunk_size=5000)],
+        + [TermStat(term=term, pilots=n) for term, n in sorted(counts.items())],
         batch_size=5000,
     )
     CountedTerms.objects.all().delete()
     CountedTerms.objects.bulk_create(
-        (
-            CountedTerms(idea_id=idea_id, terms=terms)
-            for idea_id, terms in _terms_by_idea(past.values("pk")).items()
-        ),
+        (CountedTerms(idea_id=idea_id, terms=terms) for idea_id, terms in by_idea.items()),
         batch_size=5000,
     )
     _term_notes_done(notes)

@@ -274,6 +274,8 @@ FIXED_KEYS = ("participants", "ratings_sum")
 
 
 def _finish(row: dict) -> dict:
+    for name in MONEY:  # in cents, whether summed at once or by differences
+        row[name] = str(Decimal(row[name]).quantize(Decimal("0.01")))
     for name in (*COUNTERS, "days"):
         if name not in FIXED_KEYS:
             row[name] = {key: n for key, n in row[name].items() if n}
@@ -318,7 +320,9 @@ def refresh(*, full: bool = False) -> int:
         everything = (
             ReportFigures.objects.select_for_update().filter(key=key_of(None, None)).first()
         )
-        written = _refresh_all() if full or everything is None else _refresh_changed()
+        # Stored before the decision times were kept as counts: all of it once.
+        whole = full or everything is None or "days" not in everything.data
+        written = _refresh_all() if whole else _refresh_changed()
     cache.delete(REFRESH_ASKED)
     versions.bump(versions.FIGURES)
     return written

@@ -5,6 +5,7 @@ import pytest
 
 from grants import services
 from grants.models import ClosingReport, CountedTerms, Idea, IdeaChange, TermStat
+from tests.concurrency import at_once
 
 
 def _stats() -> dict[str, int]:
@@ -73,4 +74,24 @@ def test_a_reported_pilot_sent_back_leaves_the_counts(make_idea, agent):
     services.term_stats_refresh()
     assert _stats() == {"": 0}
     assert not CountedTerms.objects.exists()
+    _assert_same_as_full()
+
+
+@pytest.mark.django_db
+def test_counts_made_before_the_counted_terms_were_kept_are_made_again_in_full(make_idea):
+    make_idea("closed", title="Kahvila kirjastossa", need="Ikäihmiset kaipaavat seuraa")
+    services.term_stats_refresh(full=True)
+    CountedTerms.objects.all().delete()  # as the earlier version left them
+    services.term_stats_refresh()
+    assert CountedTerms.objects.count() == 1
+    _assert_same_as_full()
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_run_one_after_the_other(make_idea):
+    make_idea("closed", title="Kahvila kirjastossa", need="Ikäihmiset kaipaavat seuraa")
+    assert at_once(lambda: services.term_stats_refresh(full=True)) == []
+    assert at_once(services.term_stats_refresh) == []
+    assert TermStat.objects.filter(term="").get().pilots == 1
     _assert_same_as_full()

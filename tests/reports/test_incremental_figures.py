@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grants import services
-from grants.models import ClosingReport, Idea, IdeaChange
+from grants.models import ClosingReport, Grant, Idea, IdeaChange
 from reports.models import ReportFigures
 from reports.services import figures
 from tests import factories
@@ -151,3 +151,47 @@ def test_decision_times_are_kept_exactly_enough_to_take_away(district, make_idea
     assert data["days"] == {"101": 1}
     assert data["decision_days"]["histogram"] == {"2": 1}
     assert data["decision_days"]["median"] == pytest.approx(1.01)
+
+
+@pytest.mark.django_db
+def test_an_idea_moved_to_another_district_leaves_the_first_one(two_districts, make_idea, resident):
+    iittala, jukola = two_districts
+    idea = make_idea("submitted", title="Muuttava idea")
+    make_idea("closed", title="Pysyvä", district=jukola)
+    figures.refresh(full=True)
+    services.idea_update(idea=idea, by=resident, district=jukola)
+    figures.refresh()
+    stored = _stored()
+    assert stored[figures.key_of(iittala.pk, None)]["status"].get("submitted", 0) == 0
+    assert stored[figures.key_of(None, None)]["status"]["submitted"] == 1
+    _assert_same_as_full(stored)
+
+
+@pytest.mark.django_db
+def test_money_that_falls_to_nothing_reads_as_a_full_refresh_would(two_districts, make_idea):
+    """A total that falls to zero by differences is written as one computed at once."""
+    pilot = make_idea("approved", title="Ainoa")
+    figures.refresh(full=True)
+    assert _stored()[figures.key_of(None, None)]["granted_eur"] == "500.00"
+    Grant.objects.filter(idea=pilot).delete()
+    Idea.objects.filter(pk=pilot.pk).delete()
+    figures.refresh()
+    assert _stored()[figures.key_of(None, None)]["granted_eur"] == "0.00"
+    _assert_same_as_full(_stored())
+
+
+@pytest.mark.django_db
+def test_figures_stored_before_the_counts_of_decision_times_are_computed_in_full(
+    district, make_idea, monkeypatch
+):
+    make_idea("approved")
+    figures.refresh(full=True)
+    for row in ReportFigures.objects.all():
+        row.data.pop("days")  # as the earlier version stored them
+        row.save()
+    calls = []
+    real = figures._refresh_all
+    monkeypatch.setattr(figures, "_refresh_all", lambda: calls.append(1) or real())
+    figures.refresh()
+    assert calls == [1]
+    assert "days" in ReportFigures.objects.get(key=figures.key_of(None, None)).data

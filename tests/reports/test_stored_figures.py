@@ -15,6 +15,7 @@ from django.utils import timezone
 from reports.models import ReportFigures
 from reports.services import figures
 from tests import factories
+from tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -162,24 +163,7 @@ def test_two_readers_of_stale_figures_at_once_both_get_the_page_and_one_refresh_
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_refreshes_at_once_do_not_collide(stored_figures, district):
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def refresh():
-        try:
-            barrier.wait()
-            figures.refresh()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=refresh) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(figures.refresh) == []
     assert ReportFigures.objects.filter(key=figures.key_of(district.pk, None)).count() == 1
 
 
