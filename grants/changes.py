@@ -30,6 +30,24 @@ def note_ideas(ideas: Iterable[tuple[int, int | None]], readers: Iterable[str] =
         IdeaChange.objects.bulk_create(rows)
 
 
+# A refresh removes the notes it has read this many at a time.
+NOTES_AT_ONCE = 5000
+
+
+def notes_for(reader: str) -> list[tuple[int, int | None, int | None]]:
+    """The notes waiting for a reader, as (note id, idea id, district id)."""
+    return list(
+        IdeaChange.objects.filter(reader=reader).values_list("pk", "idea_id", "district_id")
+    )
+
+
+def notes_done(notes) -> None:
+    """Remove the notes a refresh has read, by their ids: a note written meanwhile stays."""
+    pks = [pk for pk, _idea, _district in notes]
+    for start in range(0, len(pks), NOTES_AT_ONCE):
+        IdeaChange.objects.filter(pk__in=pks[start : start + NOTES_AT_ONCE]).delete()
+
+
 def _idea_saved(sender, instance, raw=False, **kwargs):
     # A draft counts nowhere yet, and no step leads back to a draft: its many saves note nothing.
     if raw or instance.status == Status.DRAFT:

@@ -71,21 +71,6 @@ def _past_count() -> int:
     return Idea.objects.filter(status__in=PAST_STATUSES).count()
 
 
-def _term_notes() -> list[tuple[int, int | None]]:
-    return list(
-        IdeaChange.objects.filter(reader=IdeaChange.Reader.TERMS).values_list("pk", "idea_id")
-    )
-
-
-NOTES_AT_ONCE = 5000
-
-
-def _term_notes_done(notes) -> None:
-    pks = [pk for pk, _idea in notes]
-    for start in range(0, len(pks), NOTES_AT_ONCE):
-        IdeaChange.objects.filter(pk__in=pks[start : start + NOTES_AT_ONCE]).delete()
-
-
 def _terms_by_idea(ideas) -> dict[int, list[str]]:
     by_idea: dict[int, list[str]] = {}
     rows = (
@@ -99,7 +84,7 @@ def _terms_by_idea(ideas) -> dict[int, list[str]]:
 
 
 def _term_stats_all() -> int:
-    notes = _term_notes()
+    notes = change_notes.notes_for(IdeaChange.Reader.TERMS)
     past = Idea.objects.filter(status__in=PAST_STATUSES)
     # One read of the postings, so the counts and what each pilot is counted with agree.
     by_idea = _terms_by_idea(past.values("pk"))
@@ -117,13 +102,13 @@ def _term_stats_all() -> int:
         (CountedTerms(idea_id=idea_id, terms=terms) for idea_id, terms in by_idea.items()),
         batch_size=5000,
     )
-    _term_notes_done(notes)
+    change_notes.notes_done(notes)
     return TermStat.objects.count() - 1
 
 
 def _term_stats_changed() -> int:
-    notes = _term_notes()
-    ideas = {idea for _pk, idea in notes if idea}
+    notes = change_notes.notes_for(IdeaChange.Reader.TERMS)
+    ideas = {idea for _pk, idea, _district in notes if idea}
     if not ideas:
         return 0
     old = dict(CountedTerms.objects.filter(idea_id__in=ideas).values_list("idea_id", "terms"))
@@ -154,7 +139,7 @@ def _term_stats_changed() -> int:
         [CountedTerms(idea_id=idea_id, terms=terms) for idea_id, terms in new.items()],
         batch_size=5000,
     )
-    _term_notes_done(notes)
+    change_notes.notes_done(notes)
     return len(kept) - 1 + len(gone)
 
 

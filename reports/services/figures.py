@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from actors.models import Actor, District
 from common import broker, versions
+from grants import changes as change_notes
 from grants.models import AgeGroup, CityDecision, ClosingReport, Grant, Idea, IdeaChange, Round
 from grants.workflow import GRANTED_STATUSES, Status
 
@@ -332,29 +333,12 @@ def _refresh_all() -> int:
     """Compute and store every figure. Rows of keys that are gone (a district or round removed,
     a combination without ideas any more) are removed; the notes read are done."""
     now = timezone.now()
-    notes = _notes()
+    notes = change_notes.notes_for(IdeaChange.Reader.FIGURES)
     figures = compute()
     _store(figures, now)
     ReportFigures.objects.filter(computed_at__lt=now).delete()
-    _done(notes)
+    change_notes.notes_done(notes)
     return len(figures)
-
-
-def _notes() -> list[tuple[int, int | None, int | None]]:
-    return list(
-        IdeaChange.objects.filter(reader=IdeaChange.Reader.FIGURES).values_list(
-            "pk", "idea_id", "district_id"
-        )
-    )
-
-
-def _done(notes) -> None:
-    pks = [pk for pk, _idea, _district in notes]
-    for start in range(0, len(pks), NOTES_AT_ONCE):
-        IdeaChange.objects.filter(pk__in=pks[start : start + NOTES_AT_ONCE]).delete()
-
-
-NOTES_AT_ONCE = 5000
 
 
 def _parts(key: str) -> tuple[str, str]:
@@ -364,14 +348,14 @@ def _parts(key: str) -> tuple[str, str]:
 
 def _refresh_changed() -> int:
     now = timezone.now()
-    notes = _notes()
+    notes = change_notes.notes_for(IdeaChange.Reader.FIGURES)
     districts = {district for _pk, _idea, district in notes if district}
     unplaced = {idea for _pk, idea, district in notes if idea and not district}
     if unplaced:
         districts |= set(Idea.objects.filter(pk__in=unplaced).values_list("district_id", flat=True))
     written = _refresh_districts(districts, now) if districts else 0
     written += _every_district_and_round(now)
-    _done(notes)
+    change_notes.notes_done(notes)
     # What was not computed again is as of now all the same: nothing noted changed it.
     ReportFigures.objects.filter(computed_at__lt=now).update(computed_at=now)
     return written
