@@ -26,9 +26,12 @@ def evaluate() -> dict:
     space = themes._centred(vectors, languages)
     tune = [i for i, lesson in enumerate(lessons) if lesson["split"] == "tune"]
     test = [i for i, lesson in enumerate(lessons) if lesson["split"] == "test"]
+    # A lesson may belong to more than one theme (as in the app, where a lesson has several):
+    # `theme` is its main one, `also` the others a curator would tag it with. A tagged lesson is
+    # an example of each of its themes, and a lesson placed in any of its themes is placed right.
+    themes_of = [{lesson["theme"], *lesson.get("also", [])} for lesson in lessons]
     exemplars = {
-        number: space[[i for i in tune if lessons[i]["theme"] == key]]
-        for number, key in enumerate(keys)
+        number: space[[i for i in tune if key in themes_of[i]]] for number, key in enumerate(keys)
     }
     anchors = dict(
         enumerate(
@@ -43,20 +46,24 @@ def evaluate() -> dict:
         keys[number] if score >= themes.THEME_MIN_SCORE else None for number, score in placed
     ]
     gold = [lessons[i]["theme"] for i in test]
-    by_meaning = sum(p == g for p, g in zip(proposed, gold, strict=True)) / len(test)
-    best_only = sum(keys[n] == g for (n, _s), g in zip(placed, gold, strict=True)) / len(test)
+    golds = [themes_of[i] for i in test]
+    by_meaning = sum(p in g for p, g in zip(proposed, golds, strict=True)) / len(test)
+    main_only = sum(p == g for p, g in zip(proposed, gold, strict=True)) / len(test)
+    best_only = sum(keys[n] in g for (n, _s), g in zip(placed, golds, strict=True)) / len(test)
     profiles = {key: Counter() for key in keys}
     for i in tune:
-        profiles[lessons[i]["theme"]].update(terms_of(lessons[i]["text"]))
+        for key in themes_of[i]:
+            profiles[key].update(terms_of(lessons[i]["text"]))
     by_words = 0
-    for i, g in zip(test, gold, strict=True):
+    for i in test:
         terms = terms_of(lessons[i]["text"])
         scores = {key: sum(1 for term in terms if profiles[key][term]) for key in keys}
         best = max(scores, key=lambda key: scores[key])
-        by_words += scores[best] > 0 and best == g
+        by_words += scores[best] > 0 and best in themes_of[i]
     return {
         "lessons": len(test),
         "accuracy": by_meaning,
+        "accuracy_main": main_only,
         "accuracy_closest": best_only,
         "proposed": sum(p is not None for p in proposed) / len(test),
         "accuracy_words": by_words / len(test),
@@ -67,10 +74,12 @@ def evaluate() -> dict:
 def table(figures: dict) -> str:
     return "\n".join(
         [
-            "| themes | test lessons | placement accuracy | closest theme right | proposed |",
-            "|---|---:|---:|---:|---:|",
+            "| themes | test lessons | placement accuracy | main theme only | closest theme right "
+            "| proposed |",
+            "|---|---:|---:|---:|---:|---:|",
             f"| meaning | {figures['lessons']} | {figures['accuracy']:.2f} | "
-            f"{figures['accuracy_closest']:.2f} | {figures['proposed']:.2f} |",
-            f"| words | {figures['lessons']} | {figures['accuracy_words']:.2f} | | |",
+            f"{figures['accuracy_main']:.2f} | {figures['accuracy_closest']:.2f} | "
+            f"{figures['proposed']:.2f} |",
+            f"| words | {figures['lessons']} | {figures['accuracy_words']:.2f} | | | |",
         ]
     )
