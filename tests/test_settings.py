@@ -100,3 +100,67 @@ def test_migrations_are_complete():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+POOL_PROBE = """
+import json, django
+django.setup()
+from django.db import connection
+pids = []
+for _ in range(2):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pids.append(cursor.fetchone()[0])
+    connection.close()  # the end of a request: the connection goes back to the pool
+pool = connection.pool
+print(json.dumps({
+    "pooled": pool is not None,
+    "max_age": connection.settings_dict["CONN_MAX_AGE"],
+    "same": len(set(pids)) == 1,
+    "taken": pool.get_stats().get("requests_num", 0) if pool else 0,
+}))
+"""
+
+
+def _production_probe(extra: dict) -> dict:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}@{settings.get('HOST') or '127.0.0.1'}:"
+        f"{settings.get('PORT') or 5432}/{settings['NAME']}"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_PGBOUNCER", "DATABASE_POOL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="minipilot.settings.production",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-value",
+        DATABASE_URL=url,
+        **extra,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db
+def test_production_takes_its_connections_from_psycopgs_pool():
+    found = _production_probe({})
+    assert found["pooled"] and found["max_age"] == 0
+    # Two requests, one server connection: the second was given the first's back.
+    assert found["same"] and found["taken"] == 2
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db
+def test_behind_pgbouncer_production_leaves_the_pooling_to_it():
+    found = _production_probe({"DATABASE_PGBOUNCER": "1"})
+    assert not found["pooled"] and found["max_age"] == 0

@@ -46,10 +46,7 @@ def once_more_if_raced(call):
             return call()
         except OperationalError as error:
             cause = error.__cause__
-            retryable = getattr(cause, "pgcode", None) in RETRYABLE or type(cause).__name__ in {
-                "DeadlockDetected",
-                "SerializationFailure",
-            }
+            retryable = getattr(cause, "sqlstate", None) in RETRYABLE
             if not retryable:
                 raise
             if attempt:

@@ -341,7 +341,7 @@ def test_single_and_bulk_approvals_racing_on_the_same_ideas_never_deadlock(
 def test_a_decision_lost_to_a_race_twice_is_told_and_changes_nothing(db):
     """The retry once: a transaction rolled back for a deadlock runs again; a second loss is
     a message for the person, never a server error; other database errors are not retried."""
-    import psycopg2.errors
+    import psycopg.errors
     from django.db import OperationalError
 
     def failing(times: int, cause):
@@ -358,13 +358,13 @@ def test_a_decision_lost_to_a_race_twice_is_told_and_changes_nothing(db):
 
         return call, calls
 
-    call, calls = failing(2, psycopg2.errors.DeadlockDetected)
+    call, calls = failing(2, psycopg.errors.DeadlockDetected)
     with pytest.raises(services.RaceLost):
         services.once_more_if_raced(call)
     assert len(calls) == 2
-    call, calls = failing(1, psycopg2.errors.SerializationFailure)
+    call, calls = failing(1, psycopg.errors.SerializationFailure)
     assert services.once_more_if_raced(call) == "done" and len(calls) == 2
-    call, calls = failing(1, psycopg2.errors.DiskFull)
+    call, calls = failing(1, psycopg.errors.DiskFull)
     with pytest.raises(OperationalError):
         services.once_more_if_raced(call)
     assert len(calls) == 1

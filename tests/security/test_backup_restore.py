@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg2
+import psycopg
 import pytest
 from django.db import connection
 
@@ -42,8 +42,7 @@ def _run(*args, env=None):
 
 def _admin(sql: str) -> None:
     """CREATE/DROP DATABASE outside a transaction, on the server's maintenance database."""
-    conn = psycopg2.connect(_url("postgres"))
-    conn.autocommit = True
+    conn = psycopg.connect(_url("postgres"), autocommit=True)
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql)
@@ -96,7 +95,7 @@ def test_a_backup_restored_into_a_fresh_database_has_the_same_pilots(pilots, tmp
         restored = _run(RESTORE, "--target", _url(fresh), dump)
         assert restored.returncode == 0, restored.stderr
 
-        conn = psycopg2.connect(_url(fresh))
+        conn = psycopg.connect(_url(fresh))
         try:
             with conn.cursor() as cursor:
                 cursor.execute("SELECT title FROM grants_idea ORDER BY title")
@@ -122,7 +121,7 @@ def test_a_backup_restored_into_a_fresh_database_has_the_same_pilots(pilots, tmp
         # A second restore of the same dump into the same database replaces, not duplicates.
         again = _run(RESTORE, "--target", _url(fresh), dump)
         assert again.returncode == 0, again.stderr
-        conn = psycopg2.connect(_url(fresh))
+        conn = psycopg.connect(_url(fresh))
         try:
             with conn.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM grants_idea")

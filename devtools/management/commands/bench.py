@@ -44,14 +44,13 @@ def database_url_for(base: str, size: int) -> str:
 
 
 def _create_postgres_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
+    import psycopg
+    from psycopg import sql
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     server = urlunsplit(parts._replace(path="/postgres"))
-    connection = psycopg2.connect(server)
-    connection.autocommit = True
+    connection = psycopg.connect(server, autocommit=True)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
