@@ -9,10 +9,10 @@ allauth's (minipilot/urls.py), so the admin is behind the same second factor.
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from actors.roles import MANAGE_PROGRAMME, PAY_GRANTS, VIEW_AGENT_DASHBOARD, VIEW_DISTRICT_REPORTS
 
@@ -94,10 +94,9 @@ class RequireMFAMiddleware:
         if has_totp_in_session(request, user):
             return None
         target = reverse("mfa_activate_totp")
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
+        if request.htmx:
+            # A whole page, not swapped into a part of one.
+            return HttpResponseClientRedirect(target)
         messages.warning(
             request,
             _(

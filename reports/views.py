@@ -18,7 +18,6 @@ from actors import roles
 from actors.decorators import role_required
 from actors.models import District
 from audit import services as audit_services
-from common.paging import query_without_page
 from common.posted import posted_text
 from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
@@ -235,9 +234,7 @@ def district_report(request, slug: str):
     # On the page the pilots come a page at a time; the PDF and the CSV have them all.
     pilots = selectors.district_pilots(district=district, round_=round_)
     page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
-    context.update(
-        {"pilots": page.object_list, "page": page, "query": query_without_page(request.GET)}
-    )
+    context.update({"pilots": page.object_list, "page": page})
     return render(request, "reports/district.html", context)
 
 
@@ -365,7 +362,7 @@ def pilot_list(request):
             "pilots": rows[:SHOWCASE_PAGE],
             "has_next": len(rows) > SHOWCASE_PAGE,
             "page_number": number,
-            "query": query_without_page(request.GET),
+            "filtered": any(key != "page" for key in request.GET),
             "showcase": showcase,
             "searched": bool(valid and showcase.form.cleaned_data.get("q")),
         }

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from actors import roles
 from actors import selectors as actor_selectors
 from actors.decorators import role_required
-from common.paging import query_without_page
+from common.htmx import vary_on_htmx
 from common.posted import posted
 
 from .. import selectors, services
@@ -50,13 +49,10 @@ def agent_dashboard(request):
         "queue": queue,
         "page": page,
         "now": timezone.now(),
-        "query": query_without_page(request.GET),
     }
     status = 200 if valid else 400
-    if request.headers.get("HX-Request"):
-        response = render(request, "grants/partials/queue.html", context, status=status)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+    if request.htmx:
+        return vary_on_htmx(render(request, "grants/partials/queue.html", context, status=status))
     counts = selectors.status_counts(user=request.user)
     context.update(
         {
@@ -65,9 +61,7 @@ def agent_dashboard(request):
         }
     )
     # The follow-up and the money are parts of their own, loaded after the queue.
-    response = render(request, "grants/agent_dashboard.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(render(request, "grants/agent_dashboard.html", context, status=status))
 
 
 @role_required(roles.can_view_dashboard)

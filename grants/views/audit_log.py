@@ -8,7 +8,6 @@ from actors import roles
 from actors.decorators import role_required
 from audit import display
 from audit import selectors as audit_selectors
-from common.paging import query_without_page
 
 from .. import selectors
 
@@ -39,6 +38,6 @@ def audit_log(request):
     return render(
         request,
         "audit/log.html",
-        {"log": log, "page": page, "rows": rows, "query": query_without_page(request.GET)},
+        {"log": log, "page": page, "rows": rows},
         status=200 if valid else 400,
     )

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from actors import roles
+from common.htmx import vary_on_htmx
 
 from .. import selectors
 from ..models import Idea
@@ -100,13 +100,11 @@ def with_reader_links(user, pilots: list[Idea]) -> list[Idea]:
 def page_part(request, template: str, context: dict):
     """A part of an agent's page: alone when the page loads it (htmx), else a page of its own,
     so that it works without JavaScript and can be bookmarked."""
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         response = render(request, template, context)
     else:
         response = render(request, "grants/agent_part.html", {**context, "part": template})
-    # The same address answers a part or a page: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 def dashboard_part(request, template: str, context: dict):
