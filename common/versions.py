@@ -13,6 +13,10 @@ from django.core.cache import cache
 PUBLIC = "public"
 # The report figures: bumped by each refresh, and when a district or round is renamed.
 FIGURES = "figures"
+# What the agents' idea mill compares an idea with: the ideas sent (not drafts), their vectors,
+# reports, lessons, partners and introductions, the actors, and the search terms' counts
+# (grants/page_cache.py).
+IDEAS = "ideas"
 
 
 def _key(name: str) -> str:

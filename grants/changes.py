@@ -6,13 +6,27 @@ decision, and a change of its partners write one note for each reader (one INSER
 transaction as the change: a change rolled back leaves no note). Code that writes with
 `QuerySet.update` notes its ideas itself (`note_ideas`). What no note covers (an actor's kind
 changed, data loaded by hand) the nightly full refresh brings in.
+
+Each note also ends what the agents' idea mill keeps (common/versions.IDEAS), as do the saves and
+removals of what else it compares: lessons, introductions, actors and the ideas' vectors.
 """
 
 from collections.abc import Iterable
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import CityDecision, ClosingReport, Grant, Idea, IdeaChange
+from common import versions
+
+from .models import (
+    CityDecision,
+    ClosingReport,
+    Grant,
+    Idea,
+    IdeaChange,
+    IdeaEmbedding,
+    Introduction,
+    Lesson,
+)
 from .workflow import Status
 
 READERS = tuple(IdeaChange.Reader.values)
@@ -28,6 +42,7 @@ def note_ideas(ideas: Iterable[tuple[int, int | None]], readers: Iterable[str] =
     ]
     if rows:
         IdeaChange.objects.bulk_create(rows)
+        versions.bump(versions.IDEAS)
 
 
 # A refresh removes the notes it has read this many at a time.
@@ -77,8 +92,19 @@ def _partners_changed(sender, instance, action, reverse, pk_set, **kwargs):
     note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
 
 
+def _compared_changed(sender, raw=False, **kwargs):
+    if not raw:
+        versions.bump(versions.IDEAS)
+
+
 def connect() -> None:
+    from actors.models import Actor
+
     uid = "grants.changes."
+    for model in (Lesson, Introduction, Actor, IdeaEmbedding):
+        name = model.__name__
+        post_save.connect(_compared_changed, sender=model, dispatch_uid=f"{uid}{name}_compared")
+        post_delete.connect(_compared_changed, sender=model, dispatch_uid=f"{uid}{name}_gone")
     post_save.connect(_idea_saved, sender=Idea, dispatch_uid=uid + "idea_saved")
     post_delete.connect(_idea_removed, sender=Idea, dispatch_uid=uid + "idea_removed")
     for model in (Grant, ClosingReport, CityDecision):

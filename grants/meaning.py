@@ -100,6 +100,7 @@ class _Index:
         self.ids = np.empty(0, dtype=np.int64)
         self.stamps = np.empty(0, dtype=np.float64)
         self.languages = np.empty(0, dtype=np.int8)
+        self.rounds = np.empty(0, dtype=np.int64)  # each row's round (0: none)
         self.matrix = np.empty((0, embeddings.DIMENSIONS), dtype=np.int8)
         self.scales = np.empty(0, dtype=np.float32)
         self.sums = np.zeros((len(LANGUAGES), embeddings.DIMENSIONS), dtype=np.float64)
@@ -119,21 +120,23 @@ class _Index:
         ids = np.zeros(capacity, dtype=np.int64)
         stamps = np.zeros(capacity, dtype=np.float64)
         languages = np.zeros(capacity, dtype=np.int8)
+        rounds = np.zeros(capacity, dtype=np.int64)
         matrix = np.zeros((capacity, embeddings.DIMENSIONS), dtype=np.int8)
         scales = np.zeros(capacity, dtype=np.float32)
         ids[: self.size], stamps[: self.size] = self.ids[: self.size], self.stamps[: self.size]
         languages[: self.size] = self.languages[: self.size]
+        rounds[: self.size] = self.rounds[: self.size]
         matrix[: self.size] = self.matrix[: self.size]
         scales[: self.size] = self.scales[: self.size]
         self.ids, self.stamps, self.languages, self.matrix = ids, stamps, languages, matrix
-        self.scales = scales
+        self.scales, self.rounds = scales, rounds
 
     def _row(self, at: int) -> np.ndarray:
         """A stored row as the vector it stands for (float64)."""
         return self.matrix[at].astype(np.float64) * float(self.scales[at])
 
     def _read(self, rows) -> None:
-        for idea_id, vector, language, stamp in rows.iterator(chunk_size=2000):
+        for idea_id, vector, language, stamp, round_id in rows.iterator(chunk_size=2000):
             code = LANGUAGES.index(language) if language in LANGUAGES else 0
             values = embeddings.from_bytes(vector)
             at = self.position.get(idea_id)
@@ -149,6 +152,7 @@ class _Index:
                 self.counts[old] -= 1
             self.matrix[at], self.scales[at] = _quantised(values)
             self.languages[at] = code
+            self.rounds[at] = round_id or 0
             self.sums[code] += self._row(at)
             self.counts[code] += 1
             self.stamps[at] = stamp.timestamp()
@@ -170,7 +174,7 @@ class _Index:
             if version != self.version:
                 self._clear()
                 self.version = version
-            columns = ("idea_id", "vector", "language", "computed_at")
+            columns = ("idea_id", "vector", "language", "computed_at", "idea__round_id")
             if newest is not None and (self.seen is None or newest > self.seen):
                 newer = current if self.seen is None else current.filter(computed_at__gte=self.seen)
                 self._read(newer.values_list(*columns))
@@ -222,14 +226,22 @@ class _Index:
             out[start:end] = rows @ vectors.T.astype(np.float32)
         return out
 
-    def scores(self, query: np.ndarray, reference: _Reference, among: list[int] | None = None):
-        """Centred cosines of the query with every row (or only the rows of the ideas `among`)
-        and with the reference texts."""
+    def scores(
+        self,
+        query: np.ndarray,
+        reference: _Reference,
+        among: list[int] | None = None,
+        round_id: int | None = None,
+    ):
+        """Centred cosines of the query with every row (or only the rows of the ideas `among`,
+        or of one round's ideas) and with the reference texts."""
         with self.lock:
             centres, question_centre, _own_dots, lengths = self._centres(reference)
             centred = query.astype(np.float32) - question_centre
             centred /= max(1e-6, float(np.linalg.norm(centred)))
-            if among is None:
+            if round_id is not None:
+                rows = np.flatnonzero(self.rounds[: self.size] == round_id)
+            elif among is None:
                 rows = slice(0, self.size)
             else:
                 rows = np.array(
@@ -327,13 +339,20 @@ def stored_question(idea_id: int) -> np.ndarray | None:
     return None if row is None else embeddings.from_bytes(row)
 
 
-def rank(query: np.ndarray, *, count: int = 200, among: list[int] | None = None) -> Ranking:
-    """Ideas (all, or only those `among`) by the meaning of their title, need and plan, closest
-    first, to be checked with `is_current` where they are loaded. `query` is a question's vector
+def rank(
+    query: np.ndarray,
+    *,
+    count: int = 200,
+    among: list[int] | None = None,
+    round_id: int | None = None,
+) -> Ranking:
+    """Ideas (all, only those `among`, or only those of a round: the index holds each idea's
+    round, which never changes) by the meaning of their title, need and plan, closest first, to
+    be checked with `is_current` where they are loaded. `query` is a question's vector
     (`query_vector`, `stored_question`)."""
     reference = _reference.load()
     _index.refresh()
-    scores, ids, stamps, background = _index.scores(query, reference, among)
+    scores, ids, stamps, background = _index.scores(query, reference, among, round_id)
     if not query.any() or not len(scores):
         return Ranking([], background)
     count = min(count, len(scores))

@@ -373,6 +373,23 @@ def _term_scores(
     )
 
 
+# What a similar pilot is shown and linked with (grants/partials/similar_pilots.html, the idea
+# mill): its long texts and the report's other answers are not read.
+SIMILAR_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "round_id",
+    "applicant_id",
+    "district",
+    "closing_report__id",
+    "closing_report__idea_id",
+    "closing_report__publish",
+    "closing_report__continuation",
+    "closing_report__what_did_not_work",
+)
+
+
 def _pilots_in_order(
     ids: list[int], *, statuses, scores: dict[int, float], limit: int, hits=None, **where
 ):
@@ -389,7 +406,9 @@ def _pilots_in_order(
         found = (
             Idea.objects.filter(pk__in=chunk, status__in=statuses, **where)
             .select_related("district", "closing_report")
+            .only(*SIMILAR_FIELDS)
             .annotate(vector_at=F("embedding__computed_at"))
+            .order_by()
             .in_bulk()
         )
         for idea_id in chunk:
@@ -513,8 +532,11 @@ def similar_pilots(
         ranked, _total = question.term_scores(exclude_idea_id=exclude_idea_id, count=limit * 2 + 10)
         ids = [idea_id for idea_id, _score in ranked]
         return _pilots_in_order(ids, statuses=statuses, scores={}, limit=limit, **where)
-    among = None
-    if where:
+    among, round_id = None, None
+    if set(where) == {"round_id"}:
+        # A round's ideas: the index knows each idea's round (their status is checked below).
+        round_id = where["round_id"]
+    elif where:
         among = list(
             Idea.objects.filter(status__in=statuses, **where)
             .exclude(pk=exclude_idea_id)
@@ -522,7 +544,9 @@ def similar_pilots(
         )
         if len(among) > NARROWED_MAX:
             among = None
-    ranking = meaning.rank(question.vector, count=SEMANTIC_CANDIDATES, among=among)
+    ranking = meaning.rank(
+        question.vector, count=SEMANTIC_CANDIDATES, among=among, round_id=round_id
+    )
     scores = {hit.idea_id: hit.score for hit in ranking.hits}
     scores.pop(exclude_idea_id, None)
     if LEXICAL_WEIGHT:
@@ -561,6 +585,83 @@ def grants_for_finance(*, user) -> QuerySet[Grant]:
     if scope is not None:
         grants = grants.filter(idea__district_id__in=scope)
     return grants.select_related("idea__district", "idea__applicant", "round").order_by("id")
+
+
+# How long the idea mill's findings are kept at most (a change of what they depend on ends them
+# sooner: common/versions.IDEAS).
+MILL_KEPT_SECONDS = 600
+
+
+def idea_mill(*, idea: Idea, with_partners: bool) -> dict:
+    """What the agent's idea mill shows of an idea: similar past pilots (with their lessons),
+    similar ideas of its round (possible duplicates, or makers to introduce to each other),
+    partners from similar pilots (`with_partners`) and the applicant's earlier ideas.
+
+    What is found (ids and scores: the vectors' and words' work) is kept in the cache until an
+    idea sent, a vector, a report, a lesson, a partner, an introduction, an actor or the search
+    terms' counts change (common/versions.IDEAS); the rows themselves are read each time."""
+    from django.core.cache import cache
+
+    from common import versions
+
+    key = f"mill:{versions.current(versions.IDEAS)}:{ranking_method()}:{idea.pk}"
+    key += f":{int(with_partners)}"
+    found = cache.get(key)
+    if found is None:
+        shown = _idea_mill_found(idea=idea, with_partners=with_partners)
+        cache.set(
+            key,
+            {
+                name: [(row.pk, getattr(row, "similarity", 0.0)) for row in rows]
+                for name, rows in shown.items()
+            },
+            MILL_KEPT_SECONDS,
+        )
+        return {**shown, "earlier": earlier_pilots_of(idea=idea)}
+    loaded = _similar_loaded(found["similar"] + found["in_round"])
+    partners = Actor.objects.filter(pk__in=[pk for pk, _none in found["partners"]])
+    return {
+        "similar": [loaded[pk] for pk, _score in found["similar"] if pk in loaded],
+        "in_round": [loaded[pk] for pk, _score in found["in_round"] if pk in loaded],
+        "partners": list(partners.order_by("name")) if found["partners"] else [],
+        "earlier": earlier_pilots_of(idea=idea),
+    }
+
+
+def _idea_mill_found(*, idea: Idea, with_partners: bool) -> dict:
+    # One question (the idea's stored vector) for the lookups; one lookup serves both the
+    # similar pilots shown and the partners suggested from them.
+    question = question_for(text=f"{idea.title} {idea.need} {idea.plan}", idea_id=idea.pk)
+    similar = similar_pilots(question=question, exclude_idea_id=idea.pk, limit=SIMILAR_FOR_PARTNERS)
+    in_round = similar_pilots(
+        question=question,
+        exclude_idea_id=idea.pk,
+        statuses=ROUND_IDEA_STATUSES,
+        round_id=idea.round_id,
+    )
+    return {
+        "similar": similar[:SIMILAR_SHOWN],
+        "in_round": in_round,
+        "partners": suggested_partners(idea=idea, similar=similar) if with_partners else [],
+    }
+
+
+def _similar_loaded(found: list[tuple[int, float]]) -> dict[int, Idea]:
+    """Ideas found similar, by id, each with its `similarity`, loaded as the lookups load them."""
+    if not found:
+        return {}
+    ideas = (
+        Idea.objects.filter(pk__in=[pk for pk, _score in found])
+        .select_related("district", "closing_report")
+        .only(*SIMILAR_FIELDS)
+        .order_by()
+        .in_bulk()
+    )
+    for pk, score in found:
+        if pk in ideas:
+            ideas[pk].similarity = score
+    prefetch_related_objects(list(ideas.values()), "closing_report__lessons")
+    return ideas
 
 
 def earlier_pilots_of(*, idea: Idea, limit: int = 10) -> QuerySet[Idea]:

@@ -8,7 +8,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from common import broker, embeddings, locks
+from common import broker, embeddings, locks, versions
 
 from .. import changes as change_notes
 from ..models import (
@@ -59,8 +59,12 @@ def term_stats_refresh(*, full: bool = False) -> int:
         # Nothing counted yet, or counted before the counted terms were kept: all of it.
         counted = CountedTerms.objects.exists() or not TermStat.objects.exclude(term="").exists()
         if full or not counted or not TermStat.objects.filter(term="").exists():
-            return _term_stats_all()
-        return _term_stats_changed()
+            written = _term_stats_all()
+        else:
+            written = _term_stats_changed()
+        if written:  # the words' weights in the idea mill's findings
+            versions.bump(versions.IDEAS)
+        return written
 
 
 # Held by every refresh of the counts and by the erasure's changes to them.

@@ -158,33 +158,20 @@ def agent_idea_mill(request, idea_id: int):
         raise Http404
     if not agent_may_read(request.user, idea):
         raise PermissionDenied
-    # One question (the idea's stored vector) for the three lookups; one lookup serves both the
-    # similar pilots shown and the partners suggested from them.
-    question = selectors.question_for(text=f"{idea.title} {idea.need} {idea.plan}", idea_id=idea.pk)
-    similar = selectors.similar_pilots(
-        question=question, exclude_idea_id=idea.pk, limit=selectors.SIMILAR_FOR_PARTNERS
-    )
+    found = selectors.idea_mill(idea=idea, with_partners=roles.is_agent(request.user))
     context = {
         "idea": idea,
         "for_agent": True,
-        # Possible duplicates, or makers to introduce to each other.
-        "in_round": selectors.similar_pilots(
-            question=question,
-            exclude_idea_id=idea.pk,
-            statuses=selectors.ROUND_IDEA_STATUSES,
-            round_id=idea.round_id,
-        ),
+        "in_round": found["in_round"],
         "ranking": selectors.ranking_method(),
         "ranking_problem": selectors.ranking_problem(),
         "heading": _("Idea mill"),
         "page_title": idea.title,
         "back_url": reverse("grants:agent_idea", args=[idea.pk]),
         "back_label": _("Back to the idea"),
-        "earlier": selectors.earlier_pilots_of(idea=idea),
-        "similar": with_reader_links(request.user, similar[: selectors.SIMILAR_SHOWN]),
-        "partners": selectors.suggested_partners(idea=idea, similar=similar)
-        if roles.is_agent(request.user)
-        else [],
+        "earlier": found["earlier"],
+        "similar": with_reader_links(request.user, found["similar"]),
+        "partners": found["partners"],
     }
     return page_part(request, "grants/partials/idea_mill.html", context)
 

@@ -1,6 +1,8 @@
 """The idea mill on the agent's idea page: related pilots, suggested partners, introductions,
 and ready reasons for declining in the applicant's language."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -95,3 +97,50 @@ def test_a_ready_reason_is_used_in_the_applicants_language(client, agent, make_i
     idea.refresh_from_db()
     assert idea.status == "declined"
     assert idea.decision_reason == "Pengarna i den här omgången är slut."
+
+
+def test_the_mills_findings_are_kept_until_what_it_compares_changes(
+    client, agent, make_idea, past_cafe, parish, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grants.models import Lesson
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_idea(
+            "submitted", title="Kahvila ikäihmisille", need="Ikäihmiset ja koululaiset yhteen"
+        )
+    client.force_login(agent)
+    url = reverse("grants:agent_idea_mill", args=[new.pk])
+    with CaptureQueriesContext(connection) as found:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        second = client.get(url).content.decode()
+    assert "Iittalan seurakunta" in first and "Elämänkaarikahvila" in first
+
+    def without_tokens(page):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.split("<main", 1)[1])
+
+    assert without_tokens(second) == without_tokens(first) and len(kept) < len(found)
+
+    # A lesson added to the similar pilot is shown at once.
+    Lesson.objects.create(
+        report=past_cafe.closing_report, text="Pullat loppuivat kesken.", position=5
+    )
+    assert "Pullat loppuivat kesken." in client.get(url).content.decode()
+    # An idea of the same round like this one, once it has its vector.
+    with django_capture_on_commit_callbacks(execute=True):
+        twin = make_idea(
+            "submitted",
+            title="Kahvila ikäihmisille ja koululaisille",
+            need="Ikäihmiset ja koululaiset eivät kohtaa.",
+        )
+    page = client.get(url).content.decode()
+    assert "Similar ideas in this round" in page and twin.title in page
+    # The partner once introduced is no longer suggested.
+    introduce = reverse("grants:agent_introduce", args=[new.pk, parish.pk])
+    assert introduce in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(introduce)
+    assert introduce not in client.get(url).content.decode()

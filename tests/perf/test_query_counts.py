@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from devtools import bench
+from devtools.management.commands.bench import FOUND_DEPENDENT_PAGES
 from grants import services
 from grants.models import Idea
 from reports.services import figures, open_data
@@ -25,7 +26,7 @@ CEILINGS = {
     "agent's idea page": 9,
     "agent's follow-up": 8,
     "agent's money": 5,
-    "agent's idea mill": 17,
+    "agent's idea mill": 12,
     "resident's /my/": 4,
     # How far ideas travelled: one aggregate; the funnel is stored; the rounds over time: one.
     "district report": 14,
@@ -85,5 +86,8 @@ def test_every_page_runs_the_same_queries_at_two_sizes(settings):
     large = _counts(360)
     assert set(small) == set(CEILINGS)
     for page, ceiling in CEILINGS.items():
-        assert small[page] == large[page], (page, small[page], large[page])
-        assert large[page] <= ceiling, (page, large[page], ceiling, sorted(large.items()))
+        # The idea mill reads the rows of what it found (none found, none read): its count
+        # follows what is found, not the data's size, and stays under its ceiling.
+        if page not in FOUND_DEPENDENT_PAGES:
+            assert small[page] == large[page], (page, small[page], large[page])
+        assert max(small[page], large[page]) <= ceiling, (page, small[page], large[page])
