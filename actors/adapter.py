@@ -73,6 +73,16 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
 
+    def pre_login(self, request, user, **kwargs):
+        """A login through the city's identity provider first takes the roles its groups give
+        (actors/sso.py), so that the person lands on the page of their roles of today."""
+        from . import sso
+
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if sso.is_from_provider(sociallogin):
+            sso.roles_apply(user=user, groups=sso.groups_of(sociallogin.account.extra_data))
+        return super().pre_login(request, user, **kwargs)
+
     def get_login_redirect_url(self, request) -> str:
         """Each person lands on their own start page after logging in (after the second factor
         too): agents on their dashboard, programme administrators on /manage/, city managers
@@ -92,3 +102,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if roles.can_pay(user):
             return reverse("grants:agent_money")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        """A first login that makes the account (by a code, or through the city's identity
+        provider with the roles of its groups) lands where any later login would."""
+        return self.get_login_redirect_url(request)

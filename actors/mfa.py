@@ -45,8 +45,11 @@ def has_totp(user) -> bool:
 
 
 def has_totp_in_session(request, user) -> bool:
-    """`has_totp`, asked of the database once per session."""
-    if request.session.get(SESSION_KEY) == user.pk:
+    """`has_totp`, asked of the database once per session; a login through the city's identity
+    provider, which asks for the second step itself (actors/sso.py), counts as one."""
+    from .sso import SESSION_KEY as BY_PROVIDER
+
+    if request.session.get(SESSION_KEY) == user.pk or request.session.get(BY_PROVIDER) == user.pk:
         return True
     if not has_totp(user):
         return False

@@ -24,3 +24,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+# The city's identity provider sends people back to one address, whatever the page's language
+# (the address registered with the provider; docs/operations.md): reverse() takes the last.
+urlpatterns += [
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+]

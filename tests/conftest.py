@@ -75,7 +75,15 @@ def _java_problem() -> str | None:
     return None
 
 
+@cache
+def _node_problem() -> str | None:
+    if not (shutil.which("node") and shutil.which("npm")):
+        return "Node.js (node and npm) is not installed"
+    return None
+
+
 REQUIREMENTS = {
+    "needs_node": _node_problem,
     "needs_java": _java_problem,
     "needs_pdf": _pdf_problem,
     "needs_redis": _redis_problem,

@@ -6,6 +6,7 @@ transport, so the worker and beat are real processes without a broker server.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Staff single sign-on with the city's identity provider (actors/sso.py), when configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -82,6 +86,9 @@ MIDDLEWARE = [
     "minipilot.middleware.PrivatePagesMiddleware",
 ]
 
+# The city's identity provider for staff single sign-on (the rest of its settings further down).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+
 # Content Security Policy: scripts, styles and fonts only from our own static files; no inline
 # script, no inline style, no eval. htmx is told not to inject its indicator <style> (base.html).
 CONTENT_SECURITY_POLICY = {
@@ -94,7 +101,11 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Forms post to the app only; the login through the city's provider is sent on there.
+        "form-action": [
+            SELF,
+            *([urlsplit(OIDC_ISSUER)._replace(path="").geturl()] if OIDC_ISSUER else []),
+        ],
         "frame-ancestors": [NONE],
     }
 }
@@ -194,6 +205,48 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", 
 # city managers and staff must set it up (actors.mfa.RequireMFAMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Minipilot")
+
+# Staff single sign-on by OpenID Connect (actors/sso.py, docs/operations.md): the city's identity
+# provider (Microsoft Entra ID or any other) by its issuer, the app's client id and secret there,
+# and which of the provider's groups give which role. Without OIDC_ISSUER, no such login is
+# offered; the password and authenticator login stays in any case, and residents log in with a
+# code sent to them.
+OIDC_PROVIDER_ID = "city"
+# The provider's groups and the roles they give, re-read at each login: "group=role" or
+# "group=agent:district-slug" (an agent of that district only), separated by commas. With Entra
+# ID a group is named by its object id unless the app is set to send names.
+OIDC_GROUP_ROLES_DEFAULT = (
+    "minipilot-agents=agent,minipilot-managers=manager,"
+    "minipilot-administrators=administrator,minipilot-finance=finance"
+)
+OIDC_GROUP_ROLES = os.environ.get("OIDC_GROUP_ROLES", OIDC_GROUP_ROLES_DEFAULT)
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": os.environ.get("OIDC_NAME", "") or _("the city's account"),
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": OIDC_ISSUER,
+                    "token_auth_method": "client_secret_basic",
+                    "scope": ["openid", "email", "profile", *env_list("OIDC_EXTRA_SCOPES")],
+                },
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
+# The provider is the city's own: an address it has verified belongs to that person, and their
+# staff account (invited by address) is the one they log in to.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "actors.sso.SocialAccountAdapter"
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

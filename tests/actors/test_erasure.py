@@ -113,6 +113,12 @@ def test_the_erasure_leaves_no_trace_of_the_person_but_keeps_the_pilot(
     client, person, history, district, django_capture_on_commit_callbacks
 ):
     client.force_login(person)
+    # A login through the city's identity provider keeps what the provider said of them.
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(
+        user=person, provider="city", uid="p-1", extra_data={"userinfo": {"email": EMAIL}}
+    )
     before = report_selectors.district_report(district=district)
     for needle in (EMAIL, PHONE, NAME):
         assert tables_holding(needle), f"the check must see {needle} before the erasure"
