@@ -296,8 +296,10 @@ def _copy(model: type[models.Model], fields, rows: list) -> None:
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {table} ({columns}) FROM STDIN"
+    ) as copy:
+        copy.write(buffer.getvalue())
     for row in rows:
         if not isinstance(row, tuple):
             row._state.adding, row._state.db = False, connection.alias
