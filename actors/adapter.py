@@ -81,6 +81,10 @@ class AccountAdapter(DefaultAccountAdapter):
         sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
         if sso.is_from_provider(sociallogin):
             sso.roles_apply(user=user, groups=sso.groups_of(sociallogin.account.extra_data))
+        elif sso.is_linked(user):
+            # Staff roles come through the provider only: another way in (a code sent to an
+            # old mailbox, a password) does not keep them.
+            sso.roles_apply(user=user, groups=[])
         return super().pre_login(request, user, **kwargs)
 
     def get_login_redirect_url(self, request) -> str:

@@ -6,13 +6,16 @@ next login, and a person who has left the city cannot log in at all.
 
 A person who logs in through the provider keeps exactly the staff roles their groups give:
 roles given in the app by an administrator are replaced by the provider's at that login (the
-provider is where the city manages its staff). The provider also asks for the second step of
-login, so the app's own authenticator app is not required of them in that session
-(actors/mfa.py). Residents keep the login by a code sent to their address.
+provider is where the city manages its staff). A person whose account is linked to the provider
+and who logs in another way (a code, a password) has no staff roles in that session: staff roles
+come through the provider only. Where the provider says it asked for the second step (`amr`),
+the app's own authenticator app is not required in that session (actors/mfa.py). Residents keep
+the login by a code sent to their address.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -22,6 +25,8 @@ from django.db import transaction
 
 from . import roles
 from .models import District, User
+
+logger = logging.getLogger(__name__)
 
 # Set in the session by a login through the city's provider (actors/mfa.py reads it).
 SESSION_KEY = "actors_signed_in_by_provider"
@@ -70,26 +75,52 @@ def roles_of(groups, table: list[Rule] | None = None) -> Roles:
     return Roles(given, districts)
 
 
-def groups_of(data: dict) -> list[str]:
-    """The groups claim of what the provider said (its user info, else its ID token)."""
+def groups_of(data: dict) -> list[str] | None:
+    """The groups claim of what the provider said (its user info, else its ID token); None when
+    neither carries the claim at all (not sent, or too many groups to send: Entra ID then sends
+    a link instead), which is not the same as no groups."""
     claim = settings.OIDC_GROUPS_CLAIM
+    found = None
     for part in (data.get("userinfo") or {}, data.get("id_token") or {}, data):
-        value = part.get(claim)
-        if value:
-            return [value] if isinstance(value, str) else list(value)
-    return []
+        if claim in part:
+            value = part[claim] or []
+            found = [value] if isinstance(value, str) else list(value)
+            if found:
+                return found
+    return found
+
+
+def second_factor_asked(data: dict) -> bool:
+    """Whether the provider says it asked for a second step at this login (the `amr` claim)."""
+    methods = (data.get("id_token") or {}).get("amr") or (data.get("userinfo") or {}).get("amr")
+    methods = [methods] if isinstance(methods, str) else list(methods or [])
+    return bool(set(methods) & set(settings.OIDC_SECOND_FACTOR_AMR))
 
 
 @transaction.atomic
-def roles_apply(*, user: User, groups) -> Roles:
+def roles_apply(*, user: User, groups) -> Roles | None:
     """Give the person exactly the staff roles their groups give, and an agent their districts;
-    an audit row for each role given or taken."""
+    an audit row for each role given or taken and for districts changed. Without a groups claim
+    (None) the roles stay as they are. An agent group of a district that does not exist (a slug
+    mistyped or renamed) gives no agent role at all rather than every district."""
     from django.contrib.auth.models import Group
 
     from audit.models import AuditEvent
     from audit.services import record as audit_record
 
+    if groups is None:
+        logger.warning(
+            "sso: no %r claim for user %s; roles left as they were",
+            settings.OIDC_GROUPS_CLAIM,
+            user.pk,
+        )
+        return None
     wanted = roles_of(groups)
+    districts = list(District.objects.filter(slug__in=wanted.districts))
+    if len(districts) != len(wanted.districts):
+        unknown = sorted(wanted.districts - {d.slug for d in districts})
+        logger.error("sso: OIDC_GROUP_ROLES names districts that do not exist: %s", unknown)
+        wanted = Roles(wanted.roles - {"agent"}, frozenset())
     held = set(user.groups.values_list("name", flat=True))
     for role, group_name in roles.STAFF_ROLES.items():
         if role in wanted.roles and group_name not in held:
@@ -112,14 +143,21 @@ def roles_apply(*, user: User, groups) -> Roles:
                 role=role,
                 by="identity provider",
             )
-    districts = list(District.objects.filter(slug__in=wanted.districts))
-    if "agent" in wanted.roles:
-        if {d.pk for d in districts} != set(user.agent_districts.values_list("pk", flat=True)):
-            user.agent_districts.set(districts)
-    else:
-        user.agent_districts.clear()
+    if "agent" not in wanted.roles:
+        districts = []
+    held_districts = set(user.agent_districts.values_list("pk", flat=True))
+    if {d.pk for d in districts} != held_districts:
+        user.agent_districts.set(districts)
+        audit_record(
+            user,
+            AuditEvent.Action.STAFF_CHANGED,
+            user,
+            change="districts_set",
+            districts=sorted(d.pk for d in districts),
+            by="identity provider",
+        )
     # What this object has already read of its permissions is of the roles before.
-    for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_district_scope"):
         user.__dict__.pop(cached, None)
     return wanted
 
@@ -139,10 +177,17 @@ def is_from_provider(sociallogin) -> bool:
     return sociallogin is not None and sociallogin.account.provider == settings.OIDC_PROVIDER_ID
 
 
+def is_linked(user) -> bool:
+    """Whether the person's account is linked to the city's provider."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return SocialAccount.objects.filter(user=user, provider=settings.OIDC_PROVIDER_ID).exists()
+
+
 def _logged_in(sender, request, user, sociallogin=None, **kwargs) -> None:
     """Logged in through the city's provider (its roles given by AccountAdapter.pre_login): the
-    note that the provider asked for the second step."""
-    if is_from_provider(sociallogin):
+    note that the provider asked for the second step, where it says it did."""
+    if is_from_provider(sociallogin) and second_factor_asked(sociallogin.account.extra_data):
         request.session[SESSION_KEY] = user.pk
 
 

@@ -296,9 +296,10 @@ def _copy(model: type[models.Model], fields, rows: list) -> None:
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({columns}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         copy.write(buffer.getvalue())
     for row in rows:
         if not isinstance(row, tuple):

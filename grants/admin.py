@@ -41,7 +41,8 @@ class IdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "district", "round", "status", "amount", "submitted_at"]
     list_filter = ["status", "district", "round"]
     search_fields = ["title", "need", "plan"]
-    readonly_fields = ["status", "submitted_at", "decided_at", "created_at", "updated_at"]
+    # The round is the one the idea was sent in (the vectors' index keeps it: grants/meaning.py).
+    readonly_fields = ["status", "round", "submitted_at", "decided_at", "created_at", "updated_at"]
     autocomplete_fields = ["applicant", "partners"]
     inlines = [StatusChangeInline]
 

@@ -362,6 +362,11 @@ def rank(
     return Ranking(hits, background)
 
 
+def look_for_new_vectors() -> None:
+    """The next lookup reads the vectors stored since the last one, however soon it comes."""
+    _index.refreshed_at = float("-inf")
+
+
 def is_current(hit: Hit, computed_at) -> bool:
     """Whether a hit was ranked by the vector the database holds for its idea (`computed_at`,
     None if it has none); when not, the rows are counted again at the next lookup."""

@@ -544,8 +544,13 @@ def similar_pilots(
         )
         if len(among) > NARROWED_MAX:
             among = None
+    # A round's rows are few, and some of them will not qualify (declined, withdrawn): all of
+    # them are ranked, so that those which do are not crowded out.
     ranking = meaning.rank(
-        question.vector, count=SEMANTIC_CANDIDATES, among=among, round_id=round_id
+        question.vector,
+        count=NARROWED_MAX if round_id is not None else SEMANTIC_CANDIDATES,
+        among=among,
+        round_id=round_id,
     )
     scores = {hit.idea_id: hit.score for hit in ranking.hits}
     scores.pop(exclude_idea_id, None)
@@ -608,6 +613,11 @@ def idea_mill(*, idea: Idea, with_partners: bool) -> dict:
     key += f":{int(with_partners)}"
     found = cache.get(key)
     if found is None:
+        from . import meaning
+
+        # What is kept under this version must include the vectors it counts (a process looks
+        # for new ones at most once a second otherwise).
+        meaning.look_for_new_vectors()
         shown = _idea_mill_found(idea=idea, with_partners=with_partners)
         cache.set(
             key,

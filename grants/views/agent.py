@@ -159,10 +159,14 @@ def agent_idea_mill(request, idea_id: int):
     if not agent_may_read(request.user, idea):
         raise PermissionDenied
     found = selectors.idea_mill(idea=idea, with_partners=roles.is_agent(request.user))
+    scope = roles.district_ids_in_scope(request.user)
     context = {
         "idea": idea,
         "for_agent": True,
-        "in_round": found["in_round"],
+        # Ideas of the round in the districts the agent works for only.
+        "in_round": [
+            other for other in found["in_round"] if scope is None or other.district_id in scope
+        ],
         "ranking": selectors.ranking_method(),
         "ranking_problem": selectors.ranking_problem(),
         "heading": _("Idea mill"),

@@ -241,11 +241,15 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
-# The provider is the city's own: an address it has verified belongs to that person, and their
-# staff account (invited by address) is the one they log in to.
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# An account of the same address is never taken over by a login through the provider (a
+# resident's, a superuser's, an address given to someone new): the person links the two from
+# their account's page after logging in the usual way (allauth's connections page).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_STORE_TOKENS = False
+# The provider's answer must say that it asked for a second step ("amr" of the ID token, as
+# Microsoft Entra ID and others send it) for the app's own authenticator not to be asked for.
+OIDC_SECOND_FACTOR_AMR = env_list("OIDC_SECOND_FACTOR_AMR", "mfa,otp,hwk,swk,sms,fpt,face")
 SOCIALACCOUNT_ADAPTER = "actors.sso.SocialAccountAdapter"
 
 LANGUAGE_CODE = "fi"

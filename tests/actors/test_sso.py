@@ -3,6 +3,7 @@ at each login (a person removed from a group loses its role), and the login page
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from actors import roles, sso
 from audit.models import AuditEvent
@@ -41,7 +42,46 @@ def test_the_groups_claim_is_read_from_the_user_info_or_the_id_token(settings):
     assert sso.groups_of({"userinfo": {"groups": ["a"]}, "id_token": {"groups": ["b"]}}) == ["a"]
     assert sso.groups_of({"userinfo": {"sub": "x"}, "id_token": {"groups": ["b"]}}) == ["b"]
     assert sso.groups_of({"userinfo": {"groups": "single"}}) == ["single"]
-    assert sso.groups_of({}) == []
+    assert sso.groups_of({"userinfo": {"groups": []}}) == []
+    # No claim at all (not sent, or too many groups): not the same as no groups.
+    assert sso.groups_of({"userinfo": {"sub": "x"}}) is None
+
+
+def test_without_a_groups_claim_the_roles_stay_and_an_unknown_district_gives_no_agent_role(
+    db, settings
+):
+    settings.OIDC_GROUP_ROLES = TABLE
+    person = factories.AgentFactory(email="staff@example.org")
+    assert sso.roles_apply(user=person, groups=None) is None
+    assert roles.is_agent(person)
+    # "agents-iittala" names a district that does not exist here: no agent of every district.
+    sso.roles_apply(user=person, groups=["agents-iittala"])
+    assert not roles.is_agent(person) and not person.agent_districts.exists()
+
+
+def test_the_apps_second_step_is_skipped_only_where_the_provider_asked_for_one(settings):
+    assert sso.second_factor_asked({"id_token": {"amr": ["pwd", "mfa"]}})
+    assert not sso.second_factor_asked({"id_token": {"amr": ["pwd"]}})
+    assert not sso.second_factor_asked({"id_token": {}, "userinfo": {}})
+
+
+def test_a_linked_person_logging_in_another_way_has_no_staff_roles(client, db, settings):
+    from allauth.socialaccount.models import SocialAccount
+
+    settings.OIDC_GROUP_ROLES = TABLE
+    person = factories.AgentFactory(email="linked@example.org")
+    SocialAccount.objects.create(user=person, provider="city", uid="linked")
+    response = client.post(
+        reverse("account_login"), {"login": person.email, "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not roles.is_agent(person)
+    # Someone not linked to the provider keeps the roles given in the app.
+    other = factories.AgentFactory(email="unlinked@example.org")
+    client.logout()
+    client.post(reverse("account_login"), {"login": other.email, "password": "secret-pass-123"})
+    assert roles.is_agent(other)
 
 
 def test_each_login_sets_the_roles_again_and_a_removed_group_takes_its_role(db, settings):

@@ -1,8 +1,8 @@
 """Staff single sign-on against a real OpenID Connect provider (oidc-provider from npm, a
 certified implementation, run by the test with Node.js on loopback), in Chromium: an agent logs
 in through the city's provider and lands on the agent's page, without the app's own second
-step; once the provider no longer counts them in the agents' group, their next login leaves
-them no agent."""
+step where the provider says it asked for one; once the provider no longer counts them in the
+agents' group, their next login leaves them no agent."""
 
 import copy
 import json
@@ -146,3 +146,16 @@ def test_an_agent_logs_in_through_the_citys_provider_and_loses_the_role_with_the
     assert later.url == f"{live_server.url}{reverse('grants:my')}", later.url
     response = later.goto(f"{live_server.url}{reverse('grants:agent')}")
     assert response.status == 403
+
+    # An agent again, by a password alone at the provider: the app asks for its own second step.
+    write(
+        aino={
+            "email": "aino.agentti@example.org",
+            "name": "Aino Agentti",
+            "groups": ["minipilot-agents"],
+            "amr": ["pwd"],
+        }
+    )
+    third = new_page()
+    _log_in_through_the_provider(third, live_server, "aino")
+    assert third.url == f"{live_server.url}{reverse('mfa_activate_totp')}", third.url

@@ -126,15 +126,15 @@ def test_a_theme_reads_in_the_pages_language(client, agent, swedish, settings):
     assert "Väder" in client.get("/sv/reports/themes/").content.decode()
 
 
-def test_placement_by_meaning_reaches_the_target_and_beats_placement_by_words():
+def test_placement_by_meaning_holds_its_ground_and_beats_placement_by_words():
     figures = theme_evaluation.evaluate()
     assert figures["lessons"] >= 60
-    # Placed in one of the lesson's themes (its main one or another a curator would tag it
-    # with, devtools/evaluation/themes.json): the target.
-    assert figures["accuracy"] >= 0.7
     assert figures["accuracy_closest"] > figures["accuracy_words"] + 0.2
-    # Its main theme alone (0.66 on the last run): a change that loses ground fails here.
+    # Where the placement stands (docs/learning.md), so that a change that loses ground fails:
+    # its main theme 0.66 on the last run (the target of 0.7 is not reached), one of its
+    # themes 0.75 (the second themes were marked after the misplaced lessons were seen).
     assert figures["accuracy_main"] >= 0.6
+    assert figures["accuracy"] >= 0.7
 
 
 def test_a_theme_with_no_tagged_lesson_is_found_by_its_description(make_idea, resident, agent):

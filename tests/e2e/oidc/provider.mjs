@@ -7,7 +7,8 @@
 //   OIDC_REDIRECT_URI   its redirect URI (several may be given, separated by
 //                       spaces or commas)
 //   OIDC_ACCOUNTS       path of a JSON file
-//                       {"<login>": {"email": ..., "name": ..., "groups": [...]}}
+//                       {"<login>": {"email": ..., "name": ..., "groups": [...],
+//                                    "amr": [...] (optional, default ["pwd", "mfa"])}}
 //                       read again on every account lookup
 //
 // Every authorization request shows the sign-in form (no remembered session),
@@ -94,7 +95,8 @@ const configuration = {
   responseTypes: ['code'],
   scopes: ['openid', 'email', 'profile', 'groups'],
   claims: {
-    openid: ['sub'],
+    // How the person authenticated (the interaction's "amr") comes in the ID token.
+    openid: ['sub', 'amr'],
     email: ['email', 'email_verified'],
     profile: ['name'],
     groups: ['groups'],
@@ -220,7 +222,9 @@ provider.use(async (ctx, next) => {
       const returnTo = await provider.interactionResult(
         ctx.req,
         ctx.res,
-        { login: { accountId: login } },
+        // How the person authenticated: from the accounts file ("amr"), by default
+        // a password and a second factor.
+        { login: { accountId: login, amr: lookupAccount(login).amr ?? ['pwd', 'mfa'] } },
         { mergeWithLastSubmission: false },
       );
       ctx.status = 303;
