@@ -153,10 +153,11 @@ def _production_probe(extra: dict) -> dict:
 @pytest.mark.needs_postgres
 @pytest.mark.django_db
 def test_production_takes_its_connections_from_psycopgs_pool():
-    found = _production_probe({})
+    # A pool of one connection, so that the second request can only have been given the first's.
+    found = _production_probe({"DATABASE_POOL_MIN_SIZE": "1", "DATABASE_POOL_MAX_SIZE": "1"})
     assert found["pooled"] and found["max_age"] == 0
     # Two requests, one server connection: the second was given the first's back.
-    assert found["same"] and found["taken"] == 2
+    assert found["same"] and found["taken"] == 2, found
 
 
 @pytest.mark.needs_postgres
