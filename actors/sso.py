@@ -121,41 +121,30 @@ def roles_apply(*, user: User, groups) -> Roles | None:
         unknown = sorted(wanted.districts - {d.slug for d in districts})
         logger.error("sso: OIDC_GROUP_ROLES names districts that do not exist: %s", unknown)
         wanted = Roles(wanted.roles - {"agent"}, frozenset())
-    held = set(user.groups.values_list("name", flat=True))
-    for role, group_name in roles.STAFF_ROLES.items():
-        if role in wanted.roles and group_name not in held:
-            user.groups.add(Group.objects.get(name=group_name))
-            audit_record(
-                user,
-                AuditEvent.Action.STAFF_CHANGED,
-                user,
-                change="role_given",
-                role=role,
-                by="identity provider",
-            )
-        elif role not in wanted.roles and group_name in held:
-            user.groups.remove(Group.objects.get(name=group_name))
-            audit_record(
-                user,
-                AuditEvent.Action.STAFF_CHANGED,
-                user,
-                change="role_removed",
-                role=role,
-                by="identity provider",
-            )
-    if "agent" not in wanted.roles:
-        districts = []
-    held_districts = set(user.agent_districts.values_list("pk", flat=True))
-    if {d.pk for d in districts} != held_districts:
-        user.agent_districts.set(districts)
+
+    def audited(change: str, **details) -> None:
         audit_record(
             user,
             AuditEvent.Action.STAFF_CHANGED,
             user,
-            change="districts_set",
-            districts=sorted(d.pk for d in districts),
+            change=change,
             by="identity provider",
+            **details,
         )
+
+    held = set(user.groups.values_list("name", flat=True))
+    for role, group_name in roles.STAFF_ROLES.items():
+        if role in wanted.roles and group_name not in held:
+            user.groups.add(Group.objects.get(name=group_name))
+            audited("role_given", role=role)
+        elif role not in wanted.roles and group_name in held:
+            user.groups.remove(Group.objects.get(name=group_name))
+            audited("role_removed", role=role)
+    if "agent" not in wanted.roles:
+        districts = []
+    if {d.pk for d in districts} != set(user.agent_districts.values_list("pk", flat=True)):
+        user.agent_districts.set(districts)
+        audited("districts_set", districts=sorted(d.pk for d in districts))
     # What this object has already read of its permissions is of the roles before.
     for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_district_scope"):
         user.__dict__.pop(cached, None)

@@ -24,13 +24,19 @@ def _settings_with(env: dict, module: str = "minipilot.settings.base") -> dict:
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module, CELERY_DATA_DIR=tempfile.mkdtemp())
+    return _probe(PROBE, clean)
+
+
+def _probe(code: str, env: dict) -> dict:
+    """What `code`, run in a new process with `env`, printed last (as JSON)."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=clean,
+        [sys.executable, "-c", code],
+        env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -137,17 +143,7 @@ def _production_probe(extra: dict) -> dict:
         DATABASE_URL=url,
         **extra,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", POOL_PROBE],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _probe(POOL_PROBE, env)
 
 
 @pytest.mark.needs_postgres
