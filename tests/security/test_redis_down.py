@@ -74,6 +74,7 @@ def test_with_redis_stopped_people_are_answered_at_once_and_messages_go_out_once
     resident_browser, code_browser, agent_browser = Client(), Client(), Client()
     # Each page once while Redis answers, so the timings below are not a cold start.
     assert password_login(resident_browser, resident).status_code == 302
+    assert send_idea(resident_browser, "Sent while Redis answered").status_code == 302
     resident_browser.post(reverse("account_logout"))
     agent_browser.force_login(agent)
     assert agent_browser.get(reverse("grants:agent")).status_code == 200
