@@ -88,7 +88,7 @@ def erase_everywhere(*, user, needles: list[str]) -> dict[str, Any]:
     # The erasure writes with QuerySet.update, which no signal hears: no cached public page
     # may keep what was erased.
     versions.bump(versions.PUBLIC)
-    versions.bump(versions.IDEAS)
+    versions.bump(versions.PAST_PILOTS)
     return counts
 
 

@@ -13,10 +13,19 @@ from django.core.cache import cache
 PUBLIC = "public"
 # The report figures: bumped by each refresh, and when a district or round is renamed.
 FIGURES = "figures"
-# What the agents' idea mill compares an idea with: the ideas sent (not drafts), their vectors,
-# reports, lessons, partners and introductions, the actors, and the search terms' counts
-# (grants/page_cache.py).
-IDEAS = "ideas"
+# What the agents' idea mill keeps (grants/selectors.idea_mill) ends with these: the past pilots
+# that every idea is compared with (their statuses, vectors and words, the actors, the search
+# terms' counts), the ideas sent in a round (compared with the round's other ideas), and an
+# idea's own text, vector, partners and introductions.
+PAST_PILOTS = "past-pilots"
+
+
+def round_ideas(round_id: int) -> str:
+    return f"round-ideas:{round_id}"
+
+
+def idea_own(idea_id: int) -> str:
+    return f"idea:{idea_id}"
 
 
 def _key(name: str) -> str:
@@ -24,27 +33,42 @@ def _key(name: str) -> str:
 
 
 def current(name: str) -> int:
-    version = cache.get(_key(name))
-    if version is None:
-        cache.add(_key(name), 1, None)
-        version = cache.get(_key(name)) or 1
-    return version
+    return current_many([name])[0]
 
 
-def bump(name: str) -> None:
-    """A new version now, and again when the transaction commits: a reader between the two
-    (who saw the data before the commit) keeps a fragment under a version that the commit
+def current_many(names: list[str]) -> list[int]:
+    """The versions of the names, in one round trip where all are in the cache."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if found.get(key) is None]
+    for key in missing:
+        cache.add(key, _new_number(), None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return [found.get(key) or 1 for key in keys]
+
+
+def _new_number() -> int:
+    """A version for a name that is not in the cache (never read, emptied or culled): larger than
+    any it had before, so nothing kept under an old one is read again."""
+    import time
+
+    return int(time.time() * 1000)
+
+
+def bump(*names: str) -> None:
+    """A new version of each now, and again when the transaction commits: a reader between the
+    two (who saw the data before the commit) keeps a fragment under a version that the commit
     leaves behind."""
     from django.db import transaction
 
-    _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+    for name in names:
+        _bump(name)
+    transaction.on_commit(lambda: [_bump(name) for name in names])
 
 
 def _bump(name: str) -> None:
     try:
         cache.incr(_key(name))
-    except ValueError:  # not in the cache (emptied, or never read): any new number will do
-        import time
-
-        cache.set(_key(name), int(time.time() * 1000), None)
+    except ValueError:  # not in the cache (emptied, or never read)
+        cache.set(_key(name), _new_number(), None)

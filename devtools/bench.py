@@ -323,6 +323,7 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
         )
     results.append(_submission(personas, clients["resident"], repeat))
     results.append(_similar_panel(clients["anonymous"], repeat))
+    results.append(_mill_in_a_round_opening(personas, clients["agent"], repeat))
     sweep = _sweep(due=due, repeat=max(3, min(repeat, 5)))
     memory = _stream_memory(clients["anonymous"], clients["manager"], personas.district)
     return {
@@ -417,6 +418,37 @@ def _similar_panel(client: Client, repeat: int) -> Result:
     return Result(
         name="similar pilots while typing (POST)",
         persona="anonymous",
+        p50_ms=statistics.median(timings),
+        p95_ms=_percentile(timings, 0.95),
+        queries=queries,
+        status=status,
+        floor_p95_ms=_percentile(floor_timings, 0.95),
+    )
+
+
+# The mill's findings among the round's ideas are found anew after each idea sent in the round.
+MILL_IN_A_ROUND_OPENING = "agent's idea mill, an idea sent in the round before each (after)"
+
+
+def _mill_in_a_round_opening(personas: Personas, client: Client, repeat: int) -> Result:
+    """The idea mill as an agent reads it while the round's ideas keep arriving: before each
+    request, what an idea sent in the same round ends (grants/changes.mill_changed)."""
+    from common import versions
+
+    idea = personas.waiting_idea
+    with translation.override("en"):
+        url = reverse("grants:agent_idea_mill", args=[idea.pk])
+
+    def get() -> int:
+        versions.bump(versions.round_ideas(idea.round_id))
+        return _get(client, url, htmx=True)
+
+    timings, queries, status, floor_timings = _time(
+        get, repeat, floor=lambda: _get(client, FLOOR_URL)
+    )
+    return Result(
+        name=MILL_IN_A_ROUND_OPENING,
+        persona="agent",
         p50_ms=statistics.median(timings),
         p95_ms=_percentile(timings, 0.95),
         queries=queries,

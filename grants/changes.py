@@ -7,8 +7,11 @@ transaction as the change: a change rolled back leaves no note). Code that write
 `QuerySet.update` notes its ideas itself (`note_ideas`). What no note covers (an actor's kind
 changed, data loaded by hand) the nightly full refresh brings in.
 
-Each note also ends what the agents' idea mill keeps (common/versions.IDEAS), as do the saves and
-removals of what else it compares: lessons, introductions, actors and the ideas' vectors.
+The same receivers end what the agents' idea mill keeps (grants/selectors.idea_mill), as
+narrowly as they can (common/versions): an idea sent ends its own findings and its round's, and
+only a past pilot (or one that was: a returned report) ends every idea's; so do an idea's vector,
+partners and introductions, an actor, and a change of the search terms' counts. A status changed
+with `QuerySet.update` by the sweep moves ideas between statuses that the mill treats alike.
 """
 
 from collections.abc import Iterable
@@ -25,9 +28,8 @@ from .models import (
     IdeaChange,
     IdeaEmbedding,
     Introduction,
-    Lesson,
 )
-from .workflow import Status
+from .workflow import PAST_STATUSES, Status
 
 READERS = tuple(IdeaChange.Reader.values)
 
@@ -42,7 +44,21 @@ def note_ideas(ideas: Iterable[tuple[int, int | None]], readers: Iterable[str] =
     ]
     if rows:
         IdeaChange.objects.bulk_create(rows)
-        versions.bump(versions.IDEAS)
+
+
+# An idea leaves the past pilots only by a report returned, to this status.
+LEFT_THE_PAST = Status.REPORT_DUE
+
+
+def mill_changed(*, idea_id: int, round_id: int | None, status: str) -> None:
+    """What the idea mill found for this idea, for its round's ideas, and where it is or was a
+    past pilot, for every idea, is found again at the next request."""
+    names = [versions.idea_own(idea_id)]
+    if round_id is not None:
+        names.append(versions.round_ideas(round_id))
+    if status in PAST_STATUSES or status == LEFT_THE_PAST:
+        names.append(versions.PAST_PILOTS)
+    versions.bump(*names)
 
 
 # A refresh removes the notes it has read this many at a time.
@@ -68,11 +84,13 @@ def _idea_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.status == Status.DRAFT:
         return
     note_ideas([(instance.pk, instance.district_id)])
+    mill_changed(idea_id=instance.pk, round_id=instance.round_id, status=instance.status)
 
 
 def _idea_removed(sender, instance, **kwargs):
     if instance.status != Status.DRAFT:
         note_ideas([(instance.pk, instance.district_id)])
+        mill_changed(idea_id=instance.pk, round_id=instance.round_id, status=instance.status)
 
 
 def _part_changed(sender, instance, raw=False, **kwargs):
@@ -84,27 +102,49 @@ def _partners_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse and action == "pre_clear":  # an actor's ideas, which the clear does not name
         ideas = [(pk, None) for pk in instance.partner_ideas.values_list("pk", flat=True)]
         note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
+        versions.bump(versions.PAST_PILOTS)
         return
     if action not in ("post_add", "post_remove", "post_clear") or (reverse and not pk_set):
         return
     # An actor's ideas changed (reverse), or an idea's partners.
     ideas = [(pk, None) for pk in pk_set] if reverse else [(instance.pk, instance.district_id)]
     note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
+    if reverse:
+        versions.bump(versions.PAST_PILOTS)
+    elif instance.status != Status.DRAFT:
+        mill_changed(idea_id=instance.pk, round_id=None, status=instance.status)
 
 
-def _compared_changed(sender, raw=False, **kwargs):
+def _vector_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    idea = Idea.objects.filter(pk=instance.idea_id).values("round_id", "status").first()
+    if idea is not None and idea["status"] != Status.DRAFT:
+        mill_changed(idea_id=instance.idea_id, **idea)
+
+
+def _introduced(sender, instance, raw=False, **kwargs):
     if not raw:
-        versions.bump(versions.IDEAS)
+        versions.bump(versions.idea_own(instance.idea_id))
+
+
+def _actor_changed(sender, raw=False, **kwargs):
+    if not raw:  # its kind decides whether it is suggested as a partner
+        versions.bump(versions.PAST_PILOTS)
 
 
 def connect() -> None:
     from actors.models import Actor
 
     uid = "grants.changes."
-    for model in (Lesson, Introduction, Actor, IdeaEmbedding):
+    for model, receiver in (
+        (IdeaEmbedding, _vector_changed),
+        (Introduction, _introduced),
+        (Actor, _actor_changed),
+    ):
         name = model.__name__
-        post_save.connect(_compared_changed, sender=model, dispatch_uid=f"{uid}{name}_compared")
-        post_delete.connect(_compared_changed, sender=model, dispatch_uid=f"{uid}{name}_gone")
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}{name}_compared")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}{name}_gone")
     post_save.connect(_idea_saved, sender=Idea, dispatch_uid=uid + "idea_saved")
     post_delete.connect(_idea_removed, sender=Idea, dispatch_uid=uid + "idea_removed")
     for model in (Grant, ClosingReport, CityDecision):

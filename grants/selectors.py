@@ -476,12 +476,23 @@ class Question:
         """(idea id, score) best first, and the weight of all the text's terms (a score's
         ceiling); looked up once for all the lookups of the question."""
         if exclude_idea_id not in self._terms:
-            self._terms[exclude_idea_id] = _term_scores(
+            ranked = _term_scores(
                 weights=self.weights,
                 exclude_idea_id=exclude_idea_id,
                 count=max(count, TERM_CANDIDATES),
             )
-        return self._terms[exclude_idea_id][:count], sum(self.weights.values())
+            self._terms[exclude_idea_id] = (ranked, sum(self.weights.values()))
+        ranked, total = self._terms[exclude_idea_id]
+        return ranked[:count], total
+
+    def looked_up(self, exclude_idea_id: int | None):
+        """The term scores looked up for `exclude_idea_id` (None if not yet), to be kept."""
+        return self._terms.get(exclude_idea_id)
+
+    def knows(self, exclude_idea_id: int | None, looked_up) -> None:
+        """Term scores looked up earlier for the same text and counts (kept by the idea mill)."""
+        ranked, total = looked_up
+        self._terms[exclude_idea_id] = ([tuple(row) for row in ranked], total)
 
 
 TERM_CANDIDATES = 50
@@ -544,14 +555,27 @@ def similar_pilots(
         )
         if len(among) > NARROWED_MAX:
             among = None
-    # A round's rows are few, and some of them will not qualify (declined, withdrawn): all of
-    # them are ranked, so that those which do are not crowded out.
-    ranking = meaning.rank(
-        question.vector,
-        count=NARROWED_MAX if round_id is not None else SEMANTIC_CANDIDATES,
-        among=among,
-        round_id=round_id,
-    )
+    # Some of a round's ideas will not qualify (declined, withdrawn): its best ROUND_CANDIDATES
+    # are ranked, and all of them where too few of those qualify.
+    count = ROUND_CANDIDATES if round_id is not None else SEMANTIC_CANDIDATES
+    while True:
+        ranking = meaning.rank(question.vector, count=count, among=among, round_id=round_id)
+        candidates = _qualifying(ranking, question, exclude_idea_id, statuses, where)
+        everything = count >= NARROWED_MAX or len(ranking.hits) < count
+        if round_id is None or len(candidates) >= BACKGROUND_POOL or everything:
+            break
+        count = NARROWED_MAX
+    shown = ranking.shown([pilot.similarity for pilot in candidates])
+    return candidates[: min(limit, shown)]
+
+
+# A round's best ideas by meaning that are checked first (see `similar_pilots`).
+ROUND_CANDIDATES = 200
+
+
+def _qualifying(ranking, question: Question, exclude_idea_id, statuses, where) -> list[Idea]:
+    """The best BACKGROUND_POOL of the ranked ideas that qualify, by meaning and a little for
+    the rare words shared."""
     scores = {hit.idea_id: hit.score for hit in ranking.hits}
     scores.pop(exclude_idea_id, None)
     if LEXICAL_WEIGHT:
@@ -560,7 +584,7 @@ def similar_pilots(
             if idea_id in scores and total:
                 scores[idea_id] += LEXICAL_WEIGHT * min(1.0, score / total)
     ordered = sorted(scores, key=lambda idea_id: -scores[idea_id])
-    candidates = _pilots_in_order(
+    return _pilots_in_order(
         ordered,
         statuses=statuses,
         scores=scores,
@@ -568,8 +592,6 @@ def similar_pilots(
         hits={hit.idea_id: hit for hit in ranking.hits},
         **where,
     )
-    shown = ranking.shown([pilot.similarity for pilot in candidates])
-    return candidates[: min(limit, shown)]
 
 
 # Enough candidates to tell whether the best stands out from the fifth best.
@@ -593,7 +615,7 @@ def grants_for_finance(*, user) -> QuerySet[Grant]:
 
 
 # How long the idea mill's findings are kept at most (a change of what they depend on ends them
-# sooner: common/versions.IDEAS).
+# sooner: common/versions).
 MILL_KEPT_SECONDS = 600
 
 
@@ -602,56 +624,82 @@ def idea_mill(*, idea: Idea, with_partners: bool) -> dict:
     similar ideas of its round (possible duplicates, or makers to introduce to each other),
     partners from similar pilots (`with_partners`) and the applicant's earlier ideas.
 
-    What is found (ids and scores: the vectors' and words' work) is kept in the cache until an
-    idea sent, a vector, a report, a lesson, a partner, an introduction, an actor or the search
-    terms' counts change (common/versions.IDEAS); the rows themselves are read each time."""
+    What is found (ids and scores: the vectors' and words' work) is kept in the cache, in two
+    parts that end apart (grants/changes.py): what the past pilots give (similar pilots and
+    partners), until a past pilot, an actor or the search terms' counts change; the round's
+    similar ideas, until an idea of the round changes too; both, until the idea's own text,
+    vector, partners or introductions do. The rows themselves are read each time."""
     from django.core.cache import cache
 
     from common import versions
 
-    key = f"mill:{versions.current(versions.IDEAS)}:{ranking_method()}:{idea.pk}"
-    key += f":{int(with_partners)}"
-    found = cache.get(key)
-    if found is None:
-        from . import meaning
-
-        # What is kept under this version must include the vectors it counts (a process looks
-        # for new ones at most once a second otherwise).
-        meaning.look_for_new_vectors()
-        shown = _idea_mill_found(idea=idea, with_partners=with_partners)
-        cache.set(
-            key,
-            {
-                name: [(row.pk, getattr(row, "similarity", 0.0)) for row in rows]
-                for name, rows in shown.items()
-            },
-            MILL_KEPT_SECONDS,
-        )
-        return {**shown, "earlier": earlier_pilots_of(idea=idea)}
-    loaded = _similar_loaded(found["similar"] + found["in_round"])
-    partners = Actor.objects.filter(pk__in=[pk for pk, _none in found["partners"]])
-    return {
-        "similar": [loaded[pk] for pk, _score in found["similar"] if pk in loaded],
-        "in_round": [loaded[pk] for pk, _score in found["in_round"] if pk in loaded],
-        "partners": list(partners.order_by("name")) if found["partners"] else [],
-        "earlier": earlier_pilots_of(idea=idea),
-    }
-
-
-def _idea_mill_found(*, idea: Idea, with_partners: bool) -> dict:
-    # One question (the idea's stored vector) for the lookups; one lookup serves both the
-    # similar pilots shown and the partners suggested from them.
-    question = question_for(text=f"{idea.title} {idea.need} {idea.plan}", idea_id=idea.pk)
-    similar = similar_pilots(question=question, exclude_idea_id=idea.pk, limit=SIMILAR_FOR_PARTNERS)
-    in_round = similar_pilots(
-        question=question,
-        exclude_idea_id=idea.pk,
-        statuses=ROUND_IDEA_STATUSES,
-        round_id=idea.round_id,
+    past, own, round_version = versions.current_many(
+        [versions.PAST_PILOTS, versions.idea_own(idea.pk), versions.round_ideas(idea.round_id)]
     )
+    base = f"mill:{past}:{own}:{ranking_method()}:{idea.pk}"
+    keys = {"past": f"{base}:past:{int(with_partners)}", "round": f"{base}:round:{round_version}"}
+    kept = cache.get_many(list(keys.values()))
+    found = {part: kept.get(key) for part, key in keys.items()}
+    shown: dict[str, list] = {}
+    if None in found.values():
+        shown, anew = _mill_find(idea=idea, kept=found, with_partners=with_partners)
+        cache.set_many({keys[part]: ids for part, ids in anew.items()}, MILL_KEPT_SECONDS)
+    ids = {name: rows for part in found.values() if part for name, rows in part.items()}
+    loaded = _similar_loaded(ids.get("similar", []) + ids.get("in_round", []))
+    for name in ("similar", "in_round"):
+        if name in ids:
+            shown[name] = [loaded[pk] for pk, _score in ids[name] if pk in loaded]
+    if "partners" in ids:
+        partners = [pk for pk, _none in ids["partners"]]
+        shown["partners"] = (
+            list(Actor.objects.filter(pk__in=partners).order_by("name")) if partners else []
+        )
+    return {**shown, "earlier": earlier_pilots_of(idea=idea)}
+
+
+# The parts of the mill's findings, and what each shows.
+MILL_PARTS = (("past", ("similar", "partners")), ("round", ("in_round",)))
+
+
+def _mill_find(*, idea: Idea, kept: dict, with_partners: bool) -> tuple[dict, dict]:
+    """The parts of the mill's findings that were not kept, found anew: the rows shown, and the
+    ids, scores and (for the past pilots' part) the words' scores to keep."""
+    from . import meaning
+
+    # What is kept under these versions must include the vectors they count (a process looks
+    # for new ones at most once a second otherwise).
+    meaning.look_for_new_vectors()
+    question = question_for(text=f"{idea.title} {idea.need} {idea.plan}", idea_id=idea.pk)
+    shown: dict[str, list] = {}
+    if kept["past"] is None:
+        shown.update(_mill_past(idea=idea, question=question, with_partners=with_partners))
+    elif kept["past"].get("terms"):  # the words' work, done with the past pilots' part
+        question.knows(idea.pk, kept["past"]["terms"])
+    if kept["round"] is None:
+        shown["in_round"] = similar_pilots(
+            question=question,
+            exclude_idea_id=idea.pk,
+            statuses=ROUND_IDEA_STATUSES,
+            round_id=idea.round_id,
+        )
+    anew = {
+        part: {
+            name: [(row.pk, getattr(row, "similarity", 0.0)) for row in shown[name]]
+            for name in names
+        }
+        for part, names in MILL_PARTS
+        if kept[part] is None
+    }
+    if "past" in anew:
+        anew["past"]["terms"] = question.looked_up(idea.pk)
+    return shown, anew
+
+
+def _mill_past(*, idea: Idea, question: "Question", with_partners: bool) -> dict:
+    # One lookup serves both the similar pilots shown and the partners suggested from them.
+    similar = similar_pilots(question=question, exclude_idea_id=idea.pk, limit=SIMILAR_FOR_PARTNERS)
     return {
         "similar": similar[:SIMILAR_SHOWN],
-        "in_round": in_round,
         "partners": suggested_partners(idea=idea, similar=similar) if with_partners else [],
     }
 

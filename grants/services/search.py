@@ -63,7 +63,7 @@ def term_stats_refresh(*, full: bool = False) -> int:
         else:
             written = _term_stats_changed()
         if written:  # the words' weights in the idea mill's findings
-            versions.bump(versions.IDEAS)
+            versions.bump(versions.PAST_PILOTS)
         return written
 
 

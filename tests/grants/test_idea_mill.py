@@ -144,3 +144,51 @@ def test_the_mills_findings_are_kept_until_what_it_compares_changes(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(introduce)
     assert introduce not in client.get(url).content.decode()
+
+
+def test_an_idea_sent_in_the_round_ends_only_the_rounds_part_of_the_mills_findings(
+    client, agent, make_idea, past_cafe, parish, resident, django_capture_on_commit_callbacks
+):
+    """During a round opening ideas arrive all the time: each ends what the mill found among
+    the round's ideas, not what it found among the past pilots; a new past pilot ends that."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_idea(
+            "submitted", title="Kahvila ikäihmisille", need="Ikäihmiset ja koululaiset yhteen"
+        )
+    client.force_login(agent)
+    url = reverse("grants:agent_idea_mill", args=[new.pk])
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return page, len(queries)
+
+    _page, found = read()
+    _page, kept = read()
+    with django_capture_on_commit_callbacks(execute=True):
+        twin = make_idea(
+            "submitted",
+            title="Kahvila ikäihmisille ja koululaisille",
+            need="Ikäihmiset ja koululaiset eivät kohtaa.",
+        )
+    page, round_anew = read()
+    assert twin.title in page and "Elämänkaarikahvila" in page
+    assert kept < round_anew < found
+    assert read()[1] == kept
+    # A pilot reported now is a past pilot to learn from: the past pilots' part is found anew.
+    with django_capture_on_commit_callbacks(execute=True):
+        reported = make_idea(
+            "approved",
+            title="Leipomokerho ikäihmisille ja koululaisille",
+            need="Ikäihmiset ja koululaiset leipovat yhdessä.",
+        )
+        services.closing_report_submit(
+            idea=reported,
+            by=resident,
+            lessons=["Taikina kannattaa tehdä valmiiksi."],
+            **factories.report_fields(what_worked="Leipominen", what_did_not_work=""),
+        )
+    assert reported.title in client.get(url).content.decode()

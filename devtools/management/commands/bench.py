@@ -17,16 +17,28 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.bench import MILL_IN_A_ROUND_OPENING
+
 BENCH_SETTINGS = "minipilot.settings.bench"
 SIZE_RATIO_TARGET = 1.5
 FLOOR_RATIO_TARGET = 5.0
 REPORT_TARGET_MS = 300.0
 SWEEP_TARGET_MS = 5000.0
 MEMORY_TARGET_MB = 100.0
-FLOOR_PAGES = {"agent queue", "agent queue, filtered", "agent's idea page", "agent's idea mill"}
+FLOOR_PAGES = {
+    "agent queue",
+    "agent queue, filtered",
+    "agent's idea page",
+    "agent's idea mill",
+    MILL_IN_A_ROUND_OPENING,
+}
 # Pages whose query count depends on what is found (shared rare words, pilots with lessons,
 # partners), not on the data's size.
-FOUND_DEPENDENT_PAGES = {"agent's idea mill", "similar pilots while typing (POST)"}
+FOUND_DEPENDENT_PAGES = {
+    "agent's idea mill",
+    MILL_IN_A_ROUND_OPENING,
+    "similar pilots while typing (POST)",
+}
 REPORT_PAGES = {"district report", "comparison"}
 
 
