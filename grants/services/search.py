@@ -181,8 +181,22 @@ def idea_embed(*, idea_id: int) -> bool:
     if idea is None:
         return False
     done = _embed_ideas([idea])
+    if done:
+        # After the commit, which the new vector's versions are bumped at (grants/changes.py).
+        transaction.on_commit(lambda: _mill_ready(idea_id))
     lessons = list(Lesson.objects.filter(report__idea_id=idea_id).only("text"))
     return bool(done + _embed_lessons(lessons))
+
+
+def _mill_ready(idea_id: int) -> None:
+    """What the idea mill finds for an idea waiting for its agent, found here (in the worker,
+    with the vector just stored) and kept, so that the agent who opens the idea first does not
+    wait for it."""
+    from .. import selectors
+
+    idea = selectors.idea_alone(idea_id=idea_id)
+    if idea is not None and idea.status in (Status.SUBMITTED, Status.NEEDS_INFO):
+        selectors.idea_mill(idea=idea, with_partners=True)
 
 
 def _embed_ideas(ideas: list[Idea]) -> int:

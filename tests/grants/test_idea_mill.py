@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from actors.models import User
+from common import versions
 from grants import selectors, services
 from grants.models import Introduction, Message, ReasonTemplate
 from tests import factories
@@ -113,6 +114,7 @@ def test_the_mills_findings_are_kept_until_what_it_compares_changes(
         )
     client.force_login(agent)
     url = reverse("grants:agent_idea_mill", args=[new.pk])
+    versions.bump(versions.idea_own(new.pk))  # what was found when its vector came, ended
     with CaptureQueriesContext(connection) as found:
         first = client.get(url).content.decode()
     with CaptureQueriesContext(connection) as kept:
@@ -166,6 +168,7 @@ def test_an_idea_sent_in_the_round_ends_only_the_rounds_part_of_the_mills_findin
             page = client.get(url).content.decode()
         return page, len(queries)
 
+    versions.bump(versions.idea_own(new.pk))  # what was found when its vector came, ended
     _page, found = read()
     _page, kept = read()
     with django_capture_on_commit_callbacks(execute=True):
@@ -192,3 +195,27 @@ def test_an_idea_sent_in_the_round_ends_only_the_rounds_part_of_the_mills_findin
             **factories.report_fields(what_worked="Leipominen", what_did_not_work=""),
         )
     assert reported.title in client.get(url).content.decode()
+
+
+def test_the_mill_of_an_idea_is_found_when_its_vector_comes_before_an_agent_opens_it(
+    client, agent, make_idea, past_cafe, parish, django_capture_on_commit_callbacks
+):
+    """The task that stores an idea's vector finds what the mill shows of it, so the first agent
+    to open the idea reads what was kept, as the second does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_idea(
+            "submitted", title="Kahvila ikäihmisille", need="Ikäihmiset ja koululaiset yhteen"
+        )
+    client.force_login(agent)
+    url = reverse("grants:agent_idea_mill", args=[new.pk])
+    client.get(reverse("grants:agent"))  # the session's own first queries, not the mill's
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        client.get(url)
+    assert "Elämänkaarikahvila" in page and "Iittalan seurakunta" in page
+    assert len(first) == len(second)
+    assert not any("grants_ideaterm" in query["sql"] for query in first.captured_queries)
