@@ -128,13 +128,15 @@ def test_a_theme_reads_in_the_pages_language(client, agent, swedish, settings):
 
 def test_placement_by_meaning_holds_its_ground_and_beats_placement_by_words():
     figures = theme_evaluation.evaluate()
-    assert figures["lessons"] >= 60
+    assert figures["lessons"] >= 120
     assert figures["accuracy_closest"] > figures["accuracy_words"] + 0.2
     # Where the placement stands (docs/learning.md), so that a change that loses ground fails:
-    # its main theme 0.66 on the last run (the target of 0.7 is not reached), one of its
-    # themes 0.75 (the second themes were marked after the misplaced lessons were seen).
+    # on the last run, of the 130 test lessons of both batches, 0.62 were placed in their main
+    # theme (the target of 0.7 is not reached) and 0.71 in one of their themes; the second
+    # batch alone (its other themes marked as it was written) 0.60 and 0.65.
     assert figures["accuracy_main"] >= 0.6
     assert figures["accuracy"] >= 0.7
+    assert figures["by_batch"][2]["accuracy_main"] >= 0.55
 
 
 def test_a_theme_with_no_tagged_lesson_is_found_by_its_description(make_idea, resident, agent):
