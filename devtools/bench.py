@@ -304,23 +304,11 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
     for name, persona, url in pages:
         client = clients[persona]
         htmx = name in LOADED_AFTER
-        timings, queries, status, floor_timings = _time(
-            lambda c=client, u=url, h=htmx: _get(c, u, htmx=h),
-            repeat,
-            floor=lambda c=client: _get(c, FLOOR_URL),
+        result, floor_timings = _measured(
+            name, persona, client, lambda c=client, u=url, h=htmx: _get(c, u, htmx=h), repeat
         )
         floors[persona].extend(floor_timings)
-        results.append(
-            Result(
-                name=name,
-                persona=persona,
-                p50_ms=statistics.median(timings),
-                p95_ms=_percentile(timings, 0.95),
-                queries=queries,
-                status=status,
-                floor_p95_ms=_percentile(floor_timings, 0.95),
-            )
-        )
+        results.append(result)
     results.append(_submission(personas, clients["resident"], repeat))
     results.append(_similar_panel(clients["anonymous"], repeat))
     results.append(_mill_in_a_round_opening(personas, clients["agent"], repeat))
@@ -342,6 +330,24 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
         "memory": memory,
         "meaning": _meaning_memory(),
     }
+
+
+def _measured(name: str, persona: str, client: Client, call, repeat: int):
+    """One row of the table: `call` timed `repeat` times, each beside the same person's floor;
+    the result and the floor's timings."""
+    timings, queries, status, floor_timings = _time(
+        call, repeat, floor=lambda: _get(client, FLOOR_URL)
+    )
+    result = Result(
+        name=name,
+        persona=persona,
+        p50_ms=statistics.median(timings),
+        p95_ms=_percentile(timings, 0.95),
+        queries=queries,
+        status=status,
+        floor_p95_ms=_percentile(floor_timings, 0.95),
+    )
+    return result, floor_timings
 
 
 def idea_form_data(district: District) -> dict:
@@ -375,20 +381,9 @@ def _submission(personas: Personas, client: Client, repeat: int) -> Result:
         return response.status_code
 
     try:
-        timings, queries, status, floor_timings = _time(
-            post, repeat, floor=lambda: _get(client, FLOOR_URL)
-        )
+        return _measured("idea submission (POST)", "resident", client, post, repeat)[0]
     finally:
         Idea.objects.filter(pk__gt=newest).delete()
-    return Result(
-        name="idea submission (POST)",
-        persona="resident",
-        p50_ms=statistics.median(timings),
-        p95_ms=_percentile(timings, 0.95),
-        queries=queries,
-        status=status,
-        floor_p95_ms=_percentile(floor_timings, 0.95),
-    )
 
 
 def _similar_panel(client: Client, repeat: int) -> Result:
@@ -412,18 +407,7 @@ def _similar_panel(client: Client, repeat: int) -> Result:
             raise RuntimeError(f"the similar pilots gave {response.status_code}")
         return response.status_code
 
-    timings, queries, status, floor_timings = _time(
-        post, repeat, floor=lambda: _get(client, FLOOR_URL)
-    )
-    return Result(
-        name="similar pilots while typing (POST)",
-        persona="anonymous",
-        p50_ms=statistics.median(timings),
-        p95_ms=_percentile(timings, 0.95),
-        queries=queries,
-        status=status,
-        floor_p95_ms=_percentile(floor_timings, 0.95),
-    )
+    return _measured("similar pilots while typing (POST)", "anonymous", client, post, repeat)[0]
 
 
 # The mill's findings among the round's ideas are found anew after each idea sent in the round.
@@ -443,18 +427,7 @@ def _mill_in_a_round_opening(personas: Personas, client: Client, repeat: int) ->
         versions.bump(versions.round_ideas(idea.round_id))
         return _get(client, url, htmx=True)
 
-    timings, queries, status, floor_timings = _time(
-        get, repeat, floor=lambda: _get(client, FLOOR_URL)
-    )
-    return Result(
-        name=MILL_IN_A_ROUND_OPENING,
-        persona="agent",
-        p50_ms=statistics.median(timings),
-        p95_ms=_percentile(timings, 0.95),
-        queries=queries,
-        status=status,
-        floor_p95_ms=_percentile(floor_timings, 0.95),
-    )
+    return _measured(MILL_IN_A_ROUND_OPENING, "agent", client, get, repeat)[0]
 
 
 def _sweep(*, due: int, repeat: int) -> dict:
