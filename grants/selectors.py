@@ -84,9 +84,14 @@ def rounds_for_administrator() -> list[Round]:
 
 
 def public_round(*, round_id: int) -> Round | None:
-    """A round as its public page shows it, with its districts: any round, open, coming or
-    closed (its rules and dates are public)."""
-    return Round.objects.prefetch_related("districts").filter(pk=round_id).first()
+    """A round as its public page shows it: any round, open, coming or closed (its rules and
+    dates are public)."""
+    return Round.objects.filter(pk=round_id).first()
+
+
+def round_district_names(*, round_: Round) -> list[str]:
+    """The names of a round's districts in the reader's language, in alphabetical order."""
+    return sorted((district.name for district in round_.districts.all()), key=str.casefold)
 
 
 def districts_with_open_rounds(*, today: date) -> QuerySet[District]:

@@ -1,24 +1,16 @@
-"""Parts of pages that are the same for every reader, rendered once and kept until what they show
-changes (common/versions.py): the public showcase's list (for each filter, page and language),
-the comparison of districts (for each choice of districts and language, until the report
-figures are refreshed) and the body of a district report (until the figures are refreshed or
-what the showcase shows changes)."""
+"""Parts of pages that are the same for every reader, rendered once and kept until what they
+show changes (common/versions.py, common/fragments.py): the public showcase's list (for each
+filter, page and language), the comparison of districts (for each choice of districts and
+language, until the report figures are refreshed) and the body of a district report (until the
+figures are refreshed or what the showcase shows changes). The signals below also end the
+public page of a round whose districts change."""
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from common import versions
-
-TIMEOUT = 600
-
-
-def _digest(text: str) -> str:
-    """A search or a choice of any length in a key of fixed length and plain characters."""
-    return hashlib.sha256(text.encode()).hexdigest()
+from common.fragments import digest as _digest
+from common.fragments import kept as _kept
 
 
 def key_of(request) -> str:
@@ -59,16 +51,6 @@ def district_body(request, *, district_id: int, round_id: int | None, can_decide
     return html
 
 
-def _kept(key: str, request, template: str, build) -> tuple[str, int]:
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    context, status = build()
-    html = render_to_string(template, context, request=request)
-    cache.set(key, (html, status), TIMEOUT)
-    return html, status
-
-
 def _idea_saved(sender, instance, **kwargs):
     from grants.selectors import PAST_STATUSES
     from grants.workflow import Status
@@ -105,3 +87,5 @@ def connect() -> None:
         post_save.connect(_names_changed, sender=model, dispatch_uid=f"{uid}{name}_saved")
         post_delete.connect(_names_changed, sender=model, dispatch_uid=f"{uid}{name}_deleted")
     m2m_changed.connect(_changed, sender=Lesson.themes.through, dispatch_uid=uid + "themes")
+    # The districts of a round, named on its public page.
+    m2m_changed.connect(_changed, sender=Round.districts.through, dispatch_uid=uid + "districts")

@@ -2,8 +2,10 @@
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
+
+from common import fragments, versions
 
 from .. import selectors
 from .base import with_reader_links
@@ -37,12 +39,34 @@ def similar_pilots(request):
 
 
 def round_page(request, round_id: int):
-    """A round for everyone: its rules, dates, districts and the money still available."""
+    """A round for everyone: its rules, dates, districts and the money still available. What it
+    shows is the same for every reader: drawn once for the round's row as it stands (its money
+    is updated in place), the names of its districts (common/versions.PUBLIC), the language and
+    the day."""
     round_ = selectors.public_round(round_id=round_id)
     if round_ is None:
         raise Http404
-    return render(
-        request,
-        "grants/round.html",
-        {"round": round_, "today": timezone.localdate()},
+    today = timezone.localdate()
+    row = repr([getattr(round_, field.attname) for field in round_._meta.concrete_fields])
+    key = ":".join(
+        (
+            f"round:{round_.pk}:{fragments.digest(row)}",
+            str(versions.current(versions.PUBLIC)),
+            translation.get_language() or "",
+            today.isoformat(),
+        )
     )
+    body, _status = fragments.kept(
+        key,
+        request,
+        "grants/partials/round_body.html",
+        lambda: (
+            {
+                "round": round_,
+                "today": today,
+                "districts": selectors.round_district_names(round_=round_),
+            },
+            200,
+        ),
+    )
+    return render(request, "grants/round.html", {"round": round_, "body": body})

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from audit.models import AuditEvent
 from grants import services
@@ -221,6 +221,27 @@ def test_the_public_round_page_shows_rules_deadline_districts_and_money_left(
     home = client.get(reverse("home")).content.decode()
     assert reverse("grants:round", args=[open_round.pk]) in home
     assert client.get(reverse("grants:round", args=[99999])).status_code == 404
+
+
+def test_the_public_round_page_is_drawn_once_and_follows_its_money_and_districts(
+    client, open_round, django_assert_max_num_queries
+):
+    url = reverse("grants:round", args=[open_round.pk])
+    assert "Iittala" in client.get(url).content.decode()
+    with django_assert_max_num_queries(1):  # the round's row; the rest was kept
+        assert client.get(url).status_code == 200
+    # Money granted is written in place (no signal): the row itself names the kept page.
+    Round.objects.filter(pk=open_round.pk).update(granted_total=Decimal("1234.00"))
+    left = formats.localize(open_round.budget - Decimal("1234.00"), use_l10n=True)
+    assert f"{left} € /" in client.get(url).content.decode()
+    jukola = factories.DistrictFactory(name="Jukola", slug="jukola")
+    open_round.districts.add(jukola)
+    assert "Iittala, Jukola" in client.get(url).content.decode()
+    jukola.name = "Jukola-Kauriala"
+    jukola.save()
+    assert "Iittala, Jukola-Kauriala" in client.get(url).content.decode()
+    open_round.districts.remove(jukola)
+    assert "Jukola" not in client.get(url).content.decode()
 
 
 def test_ready_made_reasons_in_three_languages(client, administrator, agent):
