@@ -20,6 +20,15 @@ FIGURES = "figures"
 PAST_PILOTS = "past-pilots"
 
 
+# The ideas of a district as the agents' and managers' lists show them (any save or change note
+# of an idea, its grant, report or decision: grants/changes.note_ideas), and of all districts.
+IDEAS_ANYWHERE = "ideas-anywhere"
+
+
+def district_ideas(district_id: int) -> str:
+    return f"district-ideas:{district_id}"
+
+
 def round_ideas(round_id: int) -> str:
     return f"round-ideas:{round_id}"
 

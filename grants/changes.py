@@ -37,6 +37,7 @@ READERS = tuple(IdeaChange.Reader.values)
 def note_ideas(ideas: Iterable[tuple[int, int | None]], readers: Iterable[str] = READERS) -> None:
     """Note (idea id, district id) pairs for the readers (the district may be None: the refresh
     reads it from the idea)."""
+    ideas = list(ideas)
     rows = [
         IdeaChange(reader=reader, idea_id=idea_id, district_id=district_id)
         for idea_id, district_id in ideas
@@ -44,6 +45,18 @@ def note_ideas(ideas: Iterable[tuple[int, int | None]], readers: Iterable[str] =
     ]
     if rows:
         IdeaChange.objects.bulk_create(rows)
+        districts_changed(ideas)
+
+
+def districts_changed(ideas: list[tuple[int, int | None]]) -> None:
+    """What the lists kept for a district show (common/versions.district_ideas) is drawn again
+    for the districts of these ideas (read from the ideas where not given)."""
+    districts = {district_id for _idea, district_id in ideas if district_id is not None}
+    unknown = [idea_id for idea_id, district_id in ideas if district_id is None]
+    if unknown:
+        districts.update(Idea.objects.filter(pk__in=unknown).values_list("district_id", flat=True))
+    names = [versions.district_ideas(pk) for pk in sorted(districts) if pk is not None]
+    versions.bump(versions.IDEAS_ANYWHERE, *names)
 
 
 # An idea leaves the past pilots only by a report returned, to this status.

@@ -4,10 +4,10 @@ mill, bulk approval, the held (suspected spam) ideas, ideas entered for someone,
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from actors import roles
 from actors import selectors as actor_selectors
 from actors.decorators import role_required
+from common import fragments, versions
 from common.htmx import vary_on_htmx
 from common.posted import posted
 
@@ -39,29 +40,60 @@ QUEUE_PAGE_SIZE = 25
 
 @role_required(roles.can_view_dashboard)
 def agent_dashboard(request):
-    """The queue (filtered by URL parameters, updated in place by htmx) and the follow-up."""
-    queue = selectors.agent_queue(user=request.user, params=request.GET)
-    valid = queue.is_valid()
-    page = Paginator(queue.qs if valid else Idea.objects.none(), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    """The queue (filtered by URL parameters, updated in place by htmx) and the follow-up.
+
+    What it shows is the same for every agent with the same districts and rights: drawn once
+    for the filters, the language and the minute (the waiting times), until an idea of those
+    districts changes (common/versions.district_ideas) or a district, round or actor does."""
+    scope = roles.district_ids_in_scope(request.user)
+    is_agent = roles.is_agent(request.user)
+    now = timezone.now().replace(second=0, microsecond=0)
+    key = ":".join(
+        (
+            "dashboard",
+            "queue" if request.htmx else "page",
+            f"{int(is_agent)}{fragments.digest(repr(scope))}",
+            fragments.digest(repr(sorted(request.GET.lists()))),
+            translation.get_language() or "",
+            now.isoformat(),
+            ".".join(map(str, versions.current_many(_dashboard_versions(scope)))),
+        )
     )
-    context = {
-        "queue": queue,
-        "page": page,
-        "now": timezone.now(),
-    }
-    status = 200 if valid else 400
+
+    def build():
+        queue = selectors.agent_queue(user=request.user, params=request.GET)
+        valid = queue.is_valid()
+        page = Paginator(queue.qs if valid else Idea.objects.none(), QUEUE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context = {"queue": queue, "page": page, "now": now}
+        if not request.htmx:
+            counts = selectors.status_counts(user=request.user)
+            context["counts"] = [
+                (label, counts.get(value, 0), value) for value, label in Status.choices
+            ]
+            context["held"] = selectors.moderation_list(user=request.user)
+        return context, 200 if valid else 400
+
+    part = "queue" if request.htmx else "dashboard_body"
+    template = f"grants/partials/{part}.html"
+    body, status = fragments.kept_with_forms(key, request, template, build)
     if request.htmx:
-        return vary_on_htmx(render(request, "grants/partials/queue.html", context, status=status))
-    counts = selectors.status_counts(user=request.user)
-    context.update(
-        {
-            "counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
-            "held": selectors.moderation_list(user=request.user),
-        }
-    )
+        return vary_on_htmx(HttpResponse(body, status=status))
     # The follow-up and the money are parts of their own, loaded after the queue.
-    return vary_on_htmx(render(request, "grants/agent_dashboard.html", context, status=status))
+    return vary_on_htmx(
+        render(request, "grants/agent_dashboard.html", {"body": body}, status=status)
+    )
+
+
+def _dashboard_versions(scope: list[int] | None) -> list[str]:
+    districts = (
+        [versions.IDEAS_ANYWHERE]
+        if scope is None
+        else [versions.district_ideas(pk) for pk in sorted(scope)]
+    )
+    # District and round names, an erased person (PUBLIC); an applicant's kind (PAST_PILOTS).
+    return [*districts, versions.PUBLIC, versions.PAST_PILOTS]
 
 
 @role_required(roles.can_view_dashboard)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common import fragments
 from grants import services
 from grants.models import Grant, Idea, Round, StatusChange
 from tests import factories
@@ -71,6 +72,44 @@ def test_htmx_gets_only_the_queue(client, agent, make_idea):
     response = client.get(reverse("grants:agent"), headers={"HX-Request": "true"})
     page = response.content.decode()
     assert '<div id="queue">' in page and "<html" not in page and "Café" in page
+
+
+def test_the_dashboard_is_drawn_once_for_its_districts_and_follows_every_change(
+    agent, make_idea, jukola, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    make_idea("submitted", title="Café")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(agent)
+    url = reverse("grants:agent")
+    assert "Café" in first.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # the person, their districts; the rest was kept
+        assert first.get(url).status_code == 200
+    # What the agent's districts' ideas do shows at the next request.
+    walks = make_idea("submitted", title="Walks in Jukola", district=jukola)
+    assert "Walks in Jukola" in first.get(url).content.decode()
+    services.idea_approve(idea=walks, by=agent)
+    assert "Walks in Jukola" not in first.get(url).content.decode()
+    jukola.name = "Jukola-Kauriala"
+    jukola.save()
+    assert (
+        "Jukola-Kauriala" in first.get(url + "?status=submitted&district=jukola").content.decode()
+    )
+    # Another agent of the same districts reads the kept page with their own token, and it posts.
+    colleague = factories.AgentFactory(email="colleague@example.org")
+    second.force_login(colleague)
+    page = second.get(url).content.decode()
+    assert fragments.CSRF_MARK not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    cafe = Idea.objects.get(title="Café")
+    response = second.post(
+        reverse("grants:agent_bulk_approve"), {"ideas": [cafe.pk], "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    cafe.refresh_from_db()
+    assert cafe.status == "approved"
+    assert "No ideas are waiting" in second.get(url).content.decode()
 
 
 def test_a_district_agent_sees_and_decides_only_their_districts(client, make_idea, jukola):
