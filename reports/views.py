@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -18,6 +19,7 @@ from actors import roles
 from actors.decorators import role_required
 from actors.models import District
 from audit import services as audit_services
+from common import fragments, versions
 from common.posted import posted_text
 from common.spreadsheet import csv_response, xlsx_response
 from grants import selectors as grant_selectors
@@ -178,9 +180,9 @@ def _rounds_pair(request, all_rounds: list) -> list:
     return [pair[0] or latest[0], pair[1] or latest[1]]
 
 
-def _district_scope(request, slug: str) -> dict:
+def _district_scope(request, slug: str, district: District | None = None) -> dict:
     """The district, its rounds and the round chosen (404 for a round not of the district)."""
-    district = get_object_or_404(District, slug=slug)
+    district = district or get_object_or_404(District, slug=slug)
     rounds = list(selectors.rounds_of(district=district))
     chosen = request.GET.get("round", "")
     # A slug is short and plain; anything else (a NUL byte the database cannot compare) is
@@ -213,29 +215,59 @@ DISTRICT_PILOTS_PAGE = 25
 
 @role_required(roles.can_view_reports)
 def district_report(request, slug: str):
-    context = _district_scope(request, slug)
-    district, round_ = context["district"], context["round"]
-    summary = selectors.district_summary(district=district, round_=round_)
-    context["report"] = summary
-
-    def build() -> dict:
-        report = selectors.district_report(
-            district=district, round_=round_, rounds=context["rounds"]
+    """A district's learning report. The whole of it is the same for every reader with the same
+    rights: drawn once for the round and page asked, the language, the figures' refresh and
+    until an idea of the district, a name or an actor changes (common/versions)."""
+    district = get_object_or_404(District, slug=slug)
+    can_decide = roles.can_record_city_decisions(request.user)
+    names = [
+        versions.FIGURES,
+        versions.PUBLIC,
+        versions.PAST_PILOTS,
+        versions.district_ideas(district.pk),
+    ]
+    key = ":".join(
+        (
+            f"district-page:{district.pk}:{int(can_decide)}",
+            fragments.digest(repr(sorted(request.GET.lists()))),
+            translation.get_language() or "",
+            ".".join(map(str, versions.current_many(names))),
         )
-        return {**context, "report": report}
-
-    context["body"] = page_cache.district_body(
-        request,
-        district_id=district.pk,
-        round_id=round_.pk if round_ else None,
-        can_decide=context["can_decide"],
-        build=build,
     )
-    # On the page the pilots come a page at a time; the PDF and the CSV have them all.
-    pilots = selectors.district_pilots(district=district, round_=round_)
-    page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
-    context.update({"pilots": page.object_list, "page": page})
-    return render(request, "reports/district.html", context)
+
+    def build():
+        context = _district_scope(request, slug, district=district)
+        round_ = context["round"]
+        context["report"] = selectors.district_summary(district=district, round_=round_)
+
+        def build_body() -> dict:
+            report = selectors.district_report(
+                district=district, round_=round_, rounds=context["rounds"]
+            )
+            return {**context, "report": report}
+
+        context["body"] = page_cache.district_body(
+            request,
+            district_id=district.pk,
+            round_id=round_.pk if round_ else None,
+            can_decide=context["can_decide"],
+            build=build_body,
+        )
+        # On the page the pilots come a page at a time; the PDF and the CSV have them all.
+        pilots = selectors.district_pilots(district=district, round_=round_)
+        page = Paginator(pilots, DISTRICT_PILOTS_PAGE).get_page(request.GET.get("page"))
+        context.update({"pilots": page.object_list, "page": page})
+        return context, 200
+
+    page_body, status = fragments.kept_with_forms(
+        key, request, "reports/partials/district_page.html", build
+    )
+    return render(
+        request,
+        "reports/district.html",
+        {"district": district, "page_body": page_body},
+        status=status,
+    )
 
 
 @role_required(roles.can_record_city_decisions)

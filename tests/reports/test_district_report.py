@@ -263,3 +263,32 @@ def test_the_report_body_is_drawn_once_and_again_when_what_it_shows_changes(
         second = client.get(url).content.decode()
     assert "Ask the neighbours first." in second
     assert len(drawn_again) < len(changed)
+
+
+def test_the_whole_page_is_kept_and_follows_the_districts_pilots_and_the_readers_rights(
+    client, manager, agent, make_idea, district, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    pilot = make_idea("approved", title="Pihakirppis")
+    client.force_login(manager)
+    url = reverse("reports:district", args=[district.slug])
+    assert "Pihakirppis" in client.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # the person, the district; the rest was kept
+        assert client.get(url).status_code == 200
+    make_idea("approved", title="Lukukoira kirjastossa")
+    assert "Lukukoira kirjastossa" in client.get(url).content.decode()
+    pilot.title = "Pihakirppis ja kahvila"
+    pilot.save()
+    assert "Pihakirppis ja kahvila" in client.get(url).content.decode()
+    assert client.get(url + "?round=no-such-round").status_code == 404
+    # The large export's form carries each reader's own token.
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(agent)
+    page = other.get(url).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    export = other.post(
+        reverse("reports:district_export", args=[district.slug]),
+        {"csrfmiddlewaretoken": token},
+    )
+    assert export.status_code in (200, 302)
