@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -220,19 +219,15 @@ def district_report(request, slug: str):
     until an idea of the district, a name or an actor changes (common/versions)."""
     district = get_object_or_404(District, slug=slug)
     can_decide = roles.can_record_city_decisions(request.user)
-    names = [
-        versions.FIGURES,
-        versions.PUBLIC,
-        versions.PAST_PILOTS,
-        versions.district_ideas(district.pk),
-    ]
-    key = ":".join(
-        (
-            f"district-page:{district.pk}:{int(can_decide)}",
-            fragments.digest(repr(sorted(request.GET.lists()))),
-            translation.get_language() or "",
-            ".".join(map(str, versions.current_many(names))),
-        )
+    key = fragments.key(
+        request,
+        f"district-page:{district.pk}:{int(can_decide)}",
+        names=[
+            versions.FIGURES,
+            versions.PUBLIC,
+            versions.PAST_PILOTS,
+            versions.district_ideas(district.pk),
+        ],
     )
 
     def build():

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -48,16 +48,13 @@ def agent_dashboard(request):
     scope = roles.district_ids_in_scope(request.user)
     is_agent = roles.is_agent(request.user)
     now = timezone.now().replace(second=0, microsecond=0)
-    key = ":".join(
-        (
-            "dashboard",
-            "queue" if request.htmx else "page",
-            f"{int(is_agent)}{fragments.digest(repr(scope))}",
-            fragments.digest(repr(sorted(request.GET.lists()))),
-            translation.get_language() or "",
-            now.isoformat(),
-            ".".join(map(str, versions.current_many(_dashboard_versions(scope)))),
-        )
+    key = fragments.key(
+        request,
+        "dashboard",
+        "queue" if request.htmx else "page",
+        f"{int(is_agent)}{fragments.digest(repr(scope))}",
+        now.isoformat(),
+        names=_dashboard_versions(scope),
     )
 
     def build():

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from common import fragments, versions
@@ -48,13 +48,12 @@ def round_page(request, round_id: int):
         raise Http404
     today = timezone.localdate()
     row = repr([getattr(round_, field.attname) for field in round_._meta.concrete_fields])
-    key = ":".join(
-        (
-            f"round:{round_.pk}:{fragments.digest(row)}",
-            str(versions.current(versions.PUBLIC)),
-            translation.get_language() or "",
-            today.isoformat(),
-        )
+    key = fragments.key(
+        request,
+        f"round:{round_.pk}:{fragments.digest(row)}",
+        today.isoformat(),
+        names=[versions.PUBLIC],
+        query=False,
     )
     body, _status = fragments.kept(
         key,
