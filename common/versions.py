@@ -25,6 +25,16 @@ PAST_PILOTS = "past-pilots"
 IDEAS_ANYWHERE = "ideas-anywhere"
 
 
+# Money: the rounds' budgets and sums, the grants with their payments and batches, the payees
+# (model signals in grants/changes.py; each `QuerySet.update` of them comes with a save).
+MONEY = "money"
+# The messages that could not be sent (grants/services/notifications.py bumps it).
+FAILED_MESSAGES = "failed-messages"
+# Who holds a staff role, their names and addresses, and the agents' districts
+# (actors/page_versions.py).
+STAFF = "staff"
+
+
 def district_ideas(district_id: int) -> str:
     return f"district-ideas:{district_id}"
 

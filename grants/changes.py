@@ -28,6 +28,9 @@ from .models import (
     IdeaChange,
     IdeaEmbedding,
     Introduction,
+    Payee,
+    PaymentBatch,
+    Round,
 )
 from .workflow import PAST_STATUSES, Status
 
@@ -146,6 +149,11 @@ def _actor_changed(sender, raw=False, **kwargs):
         versions.bump(versions.PAST_PILOTS)
 
 
+def _money_changed(sender, raw=False, **kwargs):
+    if not raw:
+        versions.bump(versions.MONEY)
+
+
 def connect() -> None:
     from actors.models import Actor
 
@@ -164,6 +172,11 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(_part_changed, sender=model, dispatch_uid=f"{uid}{name}_saved")
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"{uid}{name}_removed")
+    # The rounds' sums change with `QuerySet.update`, always beside a grant or batch saved.
+    for model in (Round, Grant, PaymentBatch, Payee):
+        name = model.__name__
+        post_save.connect(_money_changed, sender=model, dispatch_uid=f"{uid}{name}_money")
+        post_delete.connect(_money_changed, sender=model, dispatch_uid=f"{uid}{name}_no_money")
     m2m_changed.connect(
         _partners_changed, sender=Idea.partners.through, dispatch_uid=uid + "partners"
     )

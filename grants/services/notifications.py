@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actors.models import User
-from common import broker
+from common import broker, versions
 
 from ..models import Grant, Idea, Introduction, Message, Notification
 
@@ -169,6 +169,7 @@ def mark_failed(*, notification_id: int, error: BaseException) -> None:
     Notification.objects.filter(pk=notification_id).exclude(state=Notification.State.SENT).update(
         state=Notification.State.FAILED, last_error=str(error)[:1000] or repr(error)
     )
+    versions.bump(versions.FAILED_MESSAGES)
 
 
 PENDING_GRACE = timedelta(minutes=1)
@@ -187,6 +188,8 @@ def sweep_pending(*, now=None) -> dict[str, int]:
         state=Notification.State.FAILED,
         last_error="The sending was interrupted; it may or may not have reached the person.",
     )
+    if interrupted:
+        versions.bump(versions.FAILED_MESSAGES)
     waiting = list(
         Notification.objects.filter(
             state=Notification.State.PENDING, created_at__lt=now - PENDING_GRACE

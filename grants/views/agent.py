@@ -28,8 +28,9 @@ from .base import (
     agent_action,
     agent_may_read,
     agent_verb,
-    dashboard_part,
+    dashboard_page,
     error_text,
+    kept_page_part,
     load_idea,
     page_part,
     with_reader_links,
@@ -95,13 +96,25 @@ def _dashboard_versions(scope: list[int] | None) -> list[str]:
 
 @role_required(roles.can_view_dashboard)
 def agent_follow_up(request):
-    """The pilots an agent follows after the decision, and the messages that could not be sent."""
-    return dashboard_part(
+    """The pilots an agent follows after the decision, and the messages that could not be sent:
+    the same for every agent of the same districts, drawn once a day until an idea of those
+    districts changes or a message fails."""
+    scope = roles.district_ids_in_scope(request.user)
+    today = timezone.localdate()
+    key = fragments.key(
+        request,
+        "follow-up",
+        fragments.digest(repr(scope)),
+        today.isoformat(),
+        names=[*_dashboard_versions(scope), versions.FAILED_MESSAGES],
+    )
+    return kept_page_part(
         request,
         "grants/partials/follow_up.html",
-        {
-            "heading": _("Pilots to follow up"),
-            "follow_up": selectors.agent_follow_up(user=request.user, today=timezone.localdate()),
+        page=dashboard_page(_("Pilots to follow up")),
+        key=key,
+        build=lambda: {
+            "follow_up": selectors.agent_follow_up(user=request.user, today=today),
             "failed": selectors.failed_notifications(user=request.user),
         },
     )

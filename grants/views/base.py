@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actors import roles
+from common import fragments
 from common.htmx import vary_on_htmx
 
 from .. import selectors
@@ -107,14 +108,22 @@ def page_part(request, template: str, context: dict):
     return vary_on_htmx(response)
 
 
-def dashboard_part(request, template: str, context: dict):
-    return page_part(
-        request,
-        template,
-        {
-            "page_title": _("Agent's dashboard"),
-            "back_url": reverse("grants:agent"),
-            "back_label": _("Back to the dashboard"),
-            **context,
-        },
-    )
+def kept_page_part(request, template: str, *, page: dict, key: str, build, forms: bool = False):
+    """`page_part` for a part that is the same for everyone its key names: drawn once from
+    `build()` (its context) and kept (common/fragments), alone or in its page (`page`: the
+    page's title, heading and way back)."""
+    keep = fragments.kept_with_forms if forms else fragments.kept
+    html, _status = keep(key, request, template, lambda: (build(), 200))
+    if request.htmx:
+        return vary_on_htmx(HttpResponse(html))
+    return vary_on_htmx(render(request, "grants/agent_part.html", {**page, "part_html": html}))
+
+
+def dashboard_page(heading: str) -> dict:
+    """What a part of the agent's dashboard shows around it as a page of its own."""
+    return {
+        "page_title": _("Agent's dashboard"),
+        "back_url": reverse("grants:agent"),
+        "back_label": _("Back to the dashboard"),
+        "heading": heading,
+    }

@@ -17,6 +17,7 @@ from actors import roles
 from actors.decorators import role_required
 from actors.models import Actor
 from audit import services as audit_services
+from common import fragments, versions
 from common.posted import posted, posted_text
 from common.spreadsheet import csv_response, xlsx_response
 
@@ -24,7 +25,7 @@ from .. import payment_files, selectors, services
 from ..forms import BatchPaidForm, PayeeForm, PaymentBatchForm
 from ..models import PaymentBatch
 from ..workflow import WorkflowError
-from .base import add_service_errors, dashboard_part, error_text, owned_idea, page_part
+from .base import add_service_errors, dashboard_page, error_text, kept_page_part, owned_idea
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,36 +62,52 @@ def idea_payee(request, idea_id: int):
 @role_required(roles.can_view_money)
 def agent_money(request):
     """Each round's budget, granted, paid and left, and the grants still to pay. The finance
-    office has this page as its own, without the dashboard it cannot open."""
-    show = dashboard_part if roles.can_view_dashboard(request.user) else _finance_page
-    return show(
+    office has this page as its own, without the dashboard it cannot open.
+
+    The same for everyone with the same districts and rights: drawn once a day until money, an
+    idea of those districts or a name changes."""
+    user = request.user
+    scope = roles.district_ids_in_scope(user)
+    dashboard, can_pay = roles.can_view_dashboard(user), roles.can_pay(user)
+    today = timezone.localdate()
+    districts = (
+        [versions.IDEAS_ANYWHERE]
+        if scope is None
+        else [versions.district_ideas(pk) for pk in sorted(scope)]
+    )
+    key = fragments.key(
         request,
-        "grants/partials/money.html",
-        {
-            "heading": _("Money"),
-            "rounds": selectors.rounds_money(today=timezone.localdate()),
-            "to_pay": selectors.grants_to_pay(user=request.user)[: selectors.TO_PAY_ROWS],
-            "batches": selectors.payment_batches(user=request.user).filter(
-                state=PaymentBatch.State.OPEN
-            )[:20]
-            if roles.can_pay(request.user)
+        "money",
+        f"{int(dashboard)}{int(can_pay)}{fragments.digest(repr(scope))}",
+        today.isoformat(),
+        names=[versions.MONEY, versions.PUBLIC, *districts],
+    )
+
+    def build():
+        return {
+            "rounds": selectors.rounds_money(today=today),
+            "to_pay": selectors.grants_to_pay(user=user)[: selectors.TO_PAY_ROWS],
+            "batches": selectors.payment_batches(user=user).filter(state=PaymentBatch.State.OPEN)[
+                :20
+            ]
+            if can_pay
             else [],
-            "tomorrow": timezone.localdate() + timedelta(days=1),
-        },
+            "tomorrow": today + timedelta(days=1),
+        }
+
+    page = dashboard_page(_("Money")) if dashboard else _finance_page(_("Money"))
+    return kept_page_part(
+        request, "grants/partials/money.html", page=page, key=key, build=build, forms=True
     )
 
 
-def _finance_page(request, template: str, context: dict):
-    return page_part(
-        request,
-        template,
-        {
-            "page_title": _("Payments"),
-            "back_url": reverse("home"),
-            "back_label": _("Back to the front page"),
-            **context,
-        },
-    )
+def _finance_page(heading: str) -> dict:
+    return {
+        "page_title": _("Payments"),
+        "back_url": reverse("home"),
+        "back_label": _("Back to the front page"),
+        "heading": heading,
+    }
 
 
 @role_required(roles.can_pay)

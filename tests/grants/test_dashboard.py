@@ -112,6 +112,76 @@ def test_the_dashboard_is_drawn_once_for_its_districts_and_follows_every_change(
     assert "No ideas are waiting" in second.get(url).content.decode()
 
 
+def test_the_follow_up_is_drawn_once_for_its_districts_and_follows_ideas_and_failed_messages(
+    agent, make_idea, jukola, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from grants.models import Notification
+    from grants.services import notifications
+
+    make_idea("approved", title="Lantern walk")
+    reader = Client()
+    reader.force_login(agent)
+    url = reverse("grants:agent_follow_up")
+    assert "Lantern walk" in reader.get(url, headers={"HX-Request": "true"}).content.decode()
+    with django_assert_max_num_queries(3):  # the person, their districts; the rest was kept
+        assert reader.get(url, headers={"HX-Request": "true"}).status_code == 200
+    # An idea granted in the agent's districts, a title changed, a message that failed.
+    make_idea("approved", title="Book swap", district=jukola)
+    walk = Idea.objects.get(title="Lantern walk")
+    walk.title = "Lantern walk by the lake"
+    walk.save()
+    page = reader.get(url).content.decode()  # as a page of its own, without htmx
+    assert "Book swap" in page and "Lantern walk by the lake" in page
+    assert "Messages that could not be sent" not in page
+    message = Notification.objects.filter(idea=walk).first()
+    notifications.mark_failed(notification_id=message.pk, error=OSError("mailbox full"))
+    assert "mailbox full" in reader.get(url).content.decode()
+    # An agent of another district does not get this district's part.
+    other = factories.AgentFactory(email="jukola-only@example.org")
+    other.agent_districts.set([jukola])
+    reader.force_login(other)
+    page = reader.get(url).content.decode()
+    assert "Book swap" in page and "Lantern walk" not in page
+
+
+def test_the_money_is_drawn_once_and_follows_grants_and_payments(
+    agent, make_idea, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    idea = make_idea("approved", title="Lantern walk")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(agent)
+    url = reverse("grants:agent_money")
+    page = first.get(url).content.decode()
+    assert "Lantern walk" in page and "500.00 €" in page
+    with django_assert_max_num_queries(3):
+        assert first.get(url, headers={"HX-Request": "true"}).status_code == 200
+    make_idea("approved", title="Book swap")
+    page = first.get(url).content.decode()
+    assert "Book swap" in page and "1,000.00 €" in page
+    # Another agent gets the kept part with their own token, and records a payment with it.
+    colleague = factories.AgentFactory(email="colleague@example.org")
+    second.force_login(colleague)
+    page = second.get(url).content.decode()
+    assert fragments.CSRF_MARK not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = second.post(
+        reverse("grants:grant_paid", args=[idea.grant.pk]),
+        {"paid_on": timezone.localdate().isoformat(), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    page = second.get(url).content.decode()
+    assert "Lantern walk" not in page  # paid: no longer to pay
+    # A reader without the right to pay gets the part without the payment forms.
+    manager = factories.ManagerFactory(email="manager@example.org")
+    second.force_login(manager)
+    page = second.get(url).content.decode()
+    assert "Book swap" in page and "Mark as paid" not in page
+
+
 def test_a_district_agent_sees_and_decides_only_their_districts(client, make_idea, jukola):
     jukola_agent = factories.AgentFactory(email="jukola-agent@example.org")
     jukola_agent.agent_districts.set([jukola])
