@@ -17,9 +17,10 @@ class ActorsConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (and every test flush), once all apps' permissions exist.
         post_migrate.connect(_ensure_roles, dispatch_uid="actors.ensure_roles")
-        from . import mfa, permission_cache, personal_data, sso
+        from . import mfa, page_versions, permission_cache, personal_data, sso
 
         permission_cache.connect()
+        page_versions.connect()
         mfa.connect()
         sso.connect()
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from common import fragments, versions
+
 from . import roles, selectors, services
 from .decorators import role_required
 from .forms import (
@@ -211,12 +213,19 @@ def manage_districts(request):
                 messages.success(request, _("The district %(name)s is saved.") % {"name": district})
                 return redirect("actors:manage_districts")
         status = 400
-    return render(
-        request,
-        "actors/manage/districts.html",
-        {"districts": District.objects.order_by("slug"), "form": form},
-        status=status,
-    )
+    context = {"form": form}
+    if status == 200:
+        # The same for every administrator: drawn once until a district changes.
+        key = fragments.key(request, "manage-districts", names=[versions.PUBLIC])
+        context["body"], _status = fragments.kept_with_forms(
+            key,
+            request,
+            "actors/manage/districts_body.html",
+            lambda: ({**context, "districts": District.objects.order_by("slug")}, 200),
+        )
+    else:
+        context["districts"] = District.objects.order_by("slug")
+    return render(request, "actors/manage/districts.html", context, status=status)
 
 
 @role_required(roles.can_manage_programme)
@@ -267,6 +276,22 @@ def manage_staff(request):
                 )
                 return redirect("actors:manage_staff")
         status = 400
+    context = {"form": form, "role_labels": dict(STAFF_ROLE_CHOICES)}
+    if status == 200:
+        # The same for every administrator: drawn once until a role, a person or a name changes.
+        key = fragments.key(request, "manage-staff", names=[versions.STAFF, versions.PUBLIC])
+        context["body"], _status = fragments.kept_with_forms(
+            key,
+            request,
+            "actors/manage/staff_body.html",
+            lambda: ({**context, "members": _staff_rows()}, 200),
+        )
+    else:
+        context["members"] = _staff_rows()
+    return render(request, "actors/manage/staff.html", context, status=status)
+
+
+def _staff_rows() -> list[dict]:
     labels = dict(STAFF_ROLE_CHOICES)
     members = []
     for member in selectors.staff_members():
@@ -279,12 +304,7 @@ def manage_staff(request):
                 "agent": "agent" in held,
             }
         )
-    return render(
-        request,
-        "actors/manage/staff.html",
-        {"members": members, "form": form, "role_labels": dict(STAFF_ROLE_CHOICES)},
-        status=status,
-    )
+    return members
 
 
 @role_required(roles.can_manage_programme)

@@ -269,11 +269,25 @@ def district_report(request, slug: str):
 def city_decision(request, idea_id: int):
     """The city's decision on a reported or closed pilot: what becomes of it, who owns it, what it
     costs and when to look again."""
-    from django.core.exceptions import ValidationError
-
     from grants import services
 
+    if request.method != "POST":
+        return _city_decision_page(request, idea_id)
     pilot = get_object_or_404(selectors.decidable_pilots(), pk=idea_id)
+    form = _city_decision_form(pilot, request.POST)
+    if form.is_valid():
+        try:
+            services.city_decision_record(idea=pilot, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # each field's problem beside its field
+        else:
+            messages.success(request, _("The city's decision is recorded."))
+            return redirect("reports:district", slug=pilot.district.slug)
+    context = {"pilot": pilot, "form": form, "current": getattr(pilot, "city_decision", None)}
+    return render(request, "reports/city_decision.html", context, status=400)
+
+
+def _city_decision_form(pilot, data=None) -> CityDecisionForm:
     current = getattr(pilot, "city_decision", None)
     initial = {}
     if current is not None:
@@ -284,26 +298,31 @@ def city_decision(request, idea_id: int):
         initial["follow_up_on"] = current.follow_up_on
         initial["spread_to"] = list(current.spread_to.all())
     owners = grant_selectors.decision_owners()
-    form = CityDecisionForm(
-        request.POST or None, initial=initial, owners=owners, district=pilot.district
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.city_decision_record(idea=pilot, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)  # each field's problem beside its field
-            else:
-                messages.success(request, _("The city's decision is recorded."))
-                return redirect("reports:district", slug=pilot.district.slug)
-        status = 400
-    return render(
+    return CityDecisionForm(data, initial=initial, owners=owners, district=pilot.district)
+
+
+def _city_decision_page(request, idea_id: int):
+    """The form with the pilot's report and the decision so far, the same for everyone who
+    records decisions: drawn once until the district's pilots, a name or the staff change."""
+    row = selectors.decidable_pilots().filter(pk=idea_id).values("title", "district_id").first()
+    if row is None:
+        raise Http404
+    key = fragments.key(
         request,
-        "reports/city_decision.html",
-        {"pilot": pilot, "form": form, "current": current},
-        status=status,
+        "city-decision",
+        idea_id,
+        names=[versions.district_ideas(row["district_id"]), versions.STAFF, versions.PUBLIC],
     )
+
+    def build():
+        pilot = selectors.decidable_pilots().get(pk=idea_id)
+        current = getattr(pilot, "city_decision", None)
+        return {"pilot": pilot, "form": _city_decision_form(pilot), "current": current}, 200
+
+    body, _status = fragments.kept_with_forms(
+        key, request, "reports/city_decision_body.html", build
+    )
+    return render(request, "reports/city_decision.html", {"body": body, "pilot": row})
 
 
 SIMILAR_ELSEWHERE = 5

@@ -3,6 +3,7 @@ decline reasons. Districts and staff are the actors app's (actors/views.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from actors import roles
 from actors.decorators import role_required
+from common import fragments, versions
 
 from .. import selectors, services
 from ..forms import ReasonForm, RoundExtendForm, RoundForm
@@ -21,11 +23,21 @@ from .base import add_service_errors, error_text
 def manage_home(request):
     """What an administrator looks after: the rounds first, then the lists behind them."""
     today = timezone.localdate()
-    return render(
+    # The same for every administrator: drawn once a day until a round, its money or districts,
+    # or an idea anywhere (the ideas waiting for a decision) changes.
+    key = fragments.key(
         request,
-        "grants/manage/home.html",
-        {"rounds": selectors.rounds_for_administrator(), "today": today},
+        "manage-home",
+        today.isoformat(),
+        names=[versions.PUBLIC, versions.MONEY, versions.IDEAS_ANYWHERE],
     )
+    body, _status = fragments.kept(
+        key,
+        request,
+        "grants/manage/home_body.html",
+        lambda: ({"rounds": selectors.rounds_for_administrator(), "today": today}, 200),
+    )
+    return render(request, "grants/manage/home.html", {"body": body})
 
 
 def _round_values(form) -> tuple[dict, list]:
@@ -55,6 +67,8 @@ def round_new(request):
 
 @role_required(roles.can_manage_programme)
 def round_edit(request, round_id: int):
+    if request.method != "POST":
+        return _round_page(request, round_id)
     round_ = get_object_or_404(selectors.round_for_administrator(), pk=round_id)
     form = RoundForm(request.POST or None, round_=round_)
     status = 200
@@ -108,6 +122,32 @@ def round_edit(request, round_id: int):
         },
         status=status,
     )
+
+
+def _round_page(request, round_id: int):
+    """A round's page with its forms, the same for every administrator: drawn once a day until
+    the round, its districts or its money change."""
+    name = Round.objects.filter(pk=round_id).values_list("name", flat=True).first()
+    if name is None:
+        raise Http404
+    today = _today()
+    key = fragments.key(
+        request,
+        "manage-round",
+        round_id,
+        today.isoformat(),
+        names=[versions.PUBLIC, versions.MONEY],
+    )
+
+    def build():
+        round_ = selectors.round_for_administrator().get(pk=round_id)
+        context = {"form": RoundForm(round_=round_), "round": round_, "today": today}
+        return {**context, "extend_form": RoundExtendForm()}, 200
+
+    body, _status = fragments.kept_with_forms(
+        key, request, "grants/manage/round_form_body.html", build
+    )
+    return render(request, "grants/manage/round_form.html", {"body": body, "round": {"name": name}})
 
 
 def _today():

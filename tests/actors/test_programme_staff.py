@@ -126,3 +126,43 @@ def test_the_administrator_logs_in_to_manage(client, administrator):
         user = administrator
 
     assert AccountAdapter().get_login_redirect_url(Request()) == reverse("grants:manage")
+
+
+def test_the_staff_and_district_lists_are_drawn_once_and_follow_roles_people_and_districts(
+    administrator, agent, district, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from common import fragments, versions
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(administrator)
+    staff, districts = reverse("actors:manage_staff"), reverse("actors:manage_districts")
+    assert agent.email in first.get(staff).content.decode()
+    assert district.name_fi in first.get(districts).content.decode()
+    for url in (staff, districts):
+        with django_assert_max_num_queries(2):  # the person and their permissions were kept
+            assert first.get(url).status_code == 200
+    # A role given, districts set, a name changed: each shows at the next request.
+    person = services.staff_invite(by=administrator, email="uusi@example.org", role="manager")
+    assert "uusi@example.org" in first.get(staff).content.decode()
+    services.staff_districts_set(by=administrator, user=agent, districts=[district])
+    agent.full_name = "Aino Agentti"
+    agent.save()
+    page = first.get(staff).content.decode()
+    assert "Aino Agentti" in page and f"<td>{district.name}</td>" in page
+    services.district_save(by=administrator, district=district, name_fi="Iittalan kylä")
+    assert "Iittalan kylä" in first.get(districts).content.decode()
+    assert "Iittalan kylä" in first.get(staff).content.decode()
+    # A login writes the last login alone and draws nothing again.
+    before = versions.current(versions.STAFF)
+    person.save(update_fields=["last_login"])
+    assert versions.current(versions.STAFF) == before
+    # Another administrator gets the kept list with their own token, and it posts.
+    second.force_login(factories.AdministratorFactory(email="toinen@example.org"))
+    page = second.get(districts).content.decode()
+    assert fragments.CSRF_MARK not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = second.post(districts, {"name_fi": "Tuulos", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "Tuulos" in second.get(districts).content.decode()

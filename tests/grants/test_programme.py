@@ -345,3 +345,42 @@ def test_the_django_admin_shows_each_language_of_rounds_districts_and_reasons(cl
         assert "_sv" in page.content.decode(), name
     # The admin's own widgets (dates, the password's summary) render too.
     assert client.get(reverse("admin:actors_user_change", args=[superuser.pk])).status_code == 200
+
+
+def test_the_administrators_rounds_are_drawn_once_and_follow_ideas_money_and_changes(
+    administrator, agent, make_idea, open_round, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from common import fragments
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(administrator)
+    rounds = reverse("grants:manage")
+    page = reverse("grants:manage_round", args=[open_round.pk])
+    assert open_round.name in first.get(rounds).content.decode()
+    assert first.get(page).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert first.get(rounds).status_code == 200
+    with django_assert_max_num_queries(3):  # and the round's name for the page's title
+        assert first.get(page).status_code == 200
+    # An idea waiting, a grant: the next request shows them.
+    idea = make_idea("submitted")
+    cells = first.get(rounds).content.decode().split('<td class="text-end">')
+    assert cells[-1].startswith("1</td>")  # one idea waiting for a decision
+    services.idea_approve(idea=idea, by=agent)
+    assert "Granted 500.00 €" in first.get(page).content.decode()
+    assert "500.00 €" in first.get(rounds).content.decode()
+    # Another administrator saves the round from the kept form with their own token.
+    second.force_login(factories.AdministratorFactory(email="second@example.org"))
+    form_page = second.get(page).content.decode()
+    assert fragments.CSRF_MARK not in form_page
+    token = form_page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    data = form_data(values(name_en="Autumn in the village"), list(open_round.districts.all()), 1)
+    open_round.refresh_from_db()
+    data.update(version=str(open_round.version), csrfmiddlewaretoken=token)
+    assert second.post(page, data).status_code == 302
+    assert "Autumn in the village" in second.get(page).content.decode()
+    assert "Autumn in the village" in first.get(rounds).content.decode()
+    # A round that is not there is a 404.
+    assert first.get(reverse("grants:manage_round", args=[open_round.pk + 100])).status_code == 404

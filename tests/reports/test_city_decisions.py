@@ -181,3 +181,45 @@ def test_the_funnel_reconciles_with_the_rows(client, manager, make_idea, distric
         "permanent": 1,
     }
     assert funnel["ideas"] == 4 and funnel["granted"] == 3 and funnel["reported"] == 2
+
+
+def test_the_decision_page_is_drawn_once_and_follows_the_decision_staff_and_names(
+    manager, candidate, district, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from common import fragments
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(manager)
+    url = reverse("reports:decision", args=[candidate.pk])
+    assert "Torstaitreffit" in first.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # the person, their rights, the pilot's row
+        assert first.get(url).status_code == 200
+    # A new member of staff may own the decision; a district renamed; the decision recorded.
+    factories.ManagerFactory(email="uusi@example.org", full_name="Uusi Päällikkö")
+    assert "Uusi Päällikkö" in first.get(url).content.decode()
+    district.name_fi = district.name_en = "Iittalan kylä"
+    district.save()
+    assert "Iittalan kylä" in first.get(url).content.decode()
+    record(candidate, manager)
+    page = first.get(url).content.decode()
+    assert "Recorded on" in page and "Kirjastopalvelut" in page
+    # Another manager gets the kept form with their own token, and it posts.
+    second.force_login(factories.ManagerFactory(email="toinen@example.org"))
+    page = second.get(url).content.decode()
+    assert fragments.CSRF_MARK not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    data = {
+        "outcome": "permanent",
+        "reason": "Ninety visitors a month.",
+        "unit": "Nuorisopalvelut",
+        "owner": manager.pk,
+        "yearly_cost": "2400.00",
+        "funding_line": "Nuoriso, toimintakulut",
+        "follow_up_on": (date.today() + timedelta(days=90)).isoformat(),
+        "csrfmiddlewaretoken": token,
+    }
+    assert second.post(url, data).status_code == 302
+    assert "Nuorisopalvelut" in second.get(url).content.decode()
+    assert first.get(reverse("reports:decision", args=[candidate.pk + 1000])).status_code == 404
