@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actors import roles
+from common import fragments, versions
 
 from .. import selectors, services
 from ..forms import AnswerForm, AttachmentForm, BudgetLineForm, MessageForm
@@ -30,11 +32,26 @@ MY_PAGE_SIZE = 25
 
 @login_required
 def my_ideas(request):
-    """The person's ideas and pilots, the latest changed first, a page at a time."""
-    page = Paginator(selectors.ideas_of_user(user=request.user), MY_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    """The person's ideas and pilots, the latest changed first, a page at a time: drawn again
+    when one of them (or the person's organisations) changes, which their number and latest
+    change show in one query, or a district's name does."""
+    ideas = selectors.ideas_of_user(user=request.user)
+    seen = ideas.aggregate(ideas=Count("id"), latest=Max("updated_at"))
+    key = fragments.key(
+        request,
+        "my",
+        request.user.pk,
+        seen["ideas"],
+        seen["latest"].isoformat() if seen["latest"] else "",
+        names=[versions.PUBLIC],
     )
-    return render(request, "grants/my.html", {"page": page, "ideas": page.object_list})
+
+    def build():
+        page = Paginator(ideas, MY_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"page": page, "ideas": page.object_list}, 200
+
+    body, _status = fragments.kept(key, request, "grants/my_body.html", build)
+    return render(request, "grants/my.html", {"body": body})
 
 
 @login_required

@@ -60,3 +60,43 @@ def test_a_short_list_has_no_page_links(client, resident, district, open_round):
     response = client.get(reverse("grants:my"))
     assert len(titles(response)) == 3
     assert "pagination" not in response.content.decode()
+
+
+def test_the_list_is_drawn_once_and_follows_the_persons_ideas_and_organisations(
+    client, resident, agent, district, open_round, django_assert_max_num_queries
+):
+    from grants import services
+
+    idea = factories.idea_in_status(
+        "submitted", created_by=resident, agent=agent, district=district, title="Lukukoira"
+    )
+    client.force_login(resident)
+    url = reverse("grants:my")
+    assert "Lukukoira" in client.get(url).content.decode()
+    with django_assert_max_num_queries(4):  # the session's person, their organisations, a count
+        assert client.get(url).status_code == 200
+    # A decision, a new draft, an idea of the person's association by someone else.
+    services.idea_approve(idea=idea, by=agent)
+    assert "Send the closing report" in client.get(url).content.decode()
+    factories.idea_in_status("draft", created_by=resident, agent=None, district=district)
+    assert "Finish and submit the idea" in client.get(url).content.decode()
+    colleague = factories.UserFactory(email="colleague@example.org")
+    association = factories.ActorFactory(members=[colleague])
+    factories.idea_in_status(
+        "submitted",
+        created_by=colleague,
+        agent=agent,
+        district=district,
+        title="Kirjakahvila",
+        applicant=association,
+    )
+    assert "Kirjakahvila" not in client.get(url).content.decode()
+    association.memberships.create(user=resident)
+    assert "Kirjakahvila" in client.get(url).content.decode()
+    # A district renamed; and another person never gets this list.
+    district.name_fi = district.name_en = "Iittalan kylä"
+    district.save()
+    assert "Iittalan kylä" in client.get(url).content.decode()
+    client.force_login(colleague)
+    page = client.get(url).content.decode()
+    assert "Kirjakahvila" in page and "Lukukoira" not in page
