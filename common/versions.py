@@ -35,6 +35,16 @@ FAILED_MESSAGES = "failed-messages"
 STAFF = "staff"
 
 
+# The ready-made reasons that the agents' decision form offers.
+REASONS = "reasons"
+
+
+def idea_page(idea_id: int) -> str:
+    """An idea's parts on its agent's page that a save of the idea itself (its time of change)
+    does not show: messages, budget lines, files and partners (grants/changes.py)."""
+    return f"idea-page:{idea_id}"
+
+
 def district_ideas(district_id: int) -> str:
     return f"district-ideas:{district_id}"
 

@@ -21,6 +21,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from common import versions
 
 from .models import (
+    Attachment,
+    BudgetLine,
     CityDecision,
     ClosingReport,
     Grant,
@@ -28,8 +30,10 @@ from .models import (
     IdeaChange,
     IdeaEmbedding,
     Introduction,
+    Message,
     Payee,
     PaymentBatch,
+    ReasonTemplate,
     Round,
 )
 from .workflow import PAST_STATUSES, Status
@@ -118,12 +122,13 @@ def _partners_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse and action == "pre_clear":  # an actor's ideas, which the clear does not name
         ideas = [(pk, None) for pk in instance.partner_ideas.values_list("pk", flat=True)]
         note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
-        versions.bump(versions.PAST_PILOTS)
+        versions.bump(versions.PAST_PILOTS, *(versions.idea_page(pk) for pk, _district in ideas))
         return
     if action not in ("post_add", "post_remove", "post_clear") or (reverse and not pk_set):
         return
     # An actor's ideas changed (reverse), or an idea's partners.
     ideas = [(pk, None) for pk in pk_set] if reverse else [(instance.pk, instance.district_id)]
+    versions.bump(*(versions.idea_page(pk) for pk, _district in ideas))
     note_ideas(ideas, readers=[IdeaChange.Reader.FIGURES])
     if reverse:
         versions.bump(versions.PAST_PILOTS)
@@ -149,6 +154,16 @@ def _actor_changed(sender, raw=False, **kwargs):
         versions.bump(versions.PAST_PILOTS)
 
 
+def _idea_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        versions.bump(versions.idea_page(instance.idea_id))
+
+
+def _reasons_changed(sender, raw=False, **kwargs):
+    if not raw:
+        versions.bump(versions.REASONS)
+
+
 def _money_changed(sender, raw=False, **kwargs):
     if not raw:
         versions.bump(versions.MONEY)
@@ -172,6 +187,12 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(_part_changed, sender=model, dispatch_uid=f"{uid}{name}_saved")
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"{uid}{name}_removed")
+    for model in (Message, BudgetLine, Attachment):
+        name = model.__name__
+        post_save.connect(_idea_part_changed, sender=model, dispatch_uid=f"{uid}{name}_page")
+        post_delete.connect(_idea_part_changed, sender=model, dispatch_uid=f"{uid}{name}_gone")
+    post_save.connect(_reasons_changed, sender=ReasonTemplate, dispatch_uid=uid + "reason_saved")
+    post_delete.connect(_reasons_changed, sender=ReasonTemplate, dispatch_uid=uid + "reason_gone")
     # The rounds' sums change with `QuerySet.update`, always beside a grant or batch saved.
     for model in (Round, Grant, PaymentBatch, Payee):
         name = model.__name__

@@ -121,9 +121,13 @@ def ideas_of_user(*, user: User) -> QuerySet[Idea]:
     )
 
 
-def idea_alone(*, idea_id: int) -> Idea | None:
-    """The idea's own row, without its history, files or messages."""
-    return Idea.objects.filter(pk=idea_id).first()
+def idea_alone(*, idea_id: int, fields: tuple[str, ...] = ()) -> Idea | None:
+    """The idea's own row (or those of its fields and its time of change), without its history,
+    files or messages."""
+    ideas = Idea.objects.filter(pk=idea_id)
+    if fields:
+        ideas = ideas.only(*fields, "updated_at")
+    return ideas.first()
 
 
 def idea_detail(*, idea_id: int) -> Idea:

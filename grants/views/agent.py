@@ -123,11 +123,11 @@ def agent_follow_up(request):
 @role_required(roles.can_view_dashboard)
 def agent_idea(request, idea_id: int):
     """One idea for the agent, and the decision on it: approve, decline or ask for more."""
+    if request.method != "POST":
+        return _agent_idea_page(request, idea_id)
     idea = load_idea(idea_id)
     if not agent_may_read(request.user, idea):
         raise PermissionDenied
-    if request.method != "POST":
-        return render_agent_idea(request, idea)
     if not roles.is_agent(request.user):
         raise PermissionDenied
     form = DecisionForm(request.POST, applicant_language=idea.created_by.language)
@@ -156,31 +156,63 @@ def _decide(*, idea: Idea, user, data: dict) -> None:
         services.idea_ask_info(idea=idea, by=user, question=data["reason"])
 
 
+def _agent_idea_page(request, idea_id: int):
+    """The idea's page, the same for every agent (and, without the decision, every manager)
+    who may read it: drawn once until the idea (its time of change), its messages, budget,
+    files or partners, its report, grant or payee, a name or the ready-made reasons change."""
+    idea = selectors.idea_alone(idea_id=idea_id, fields=("title", "district_id", "status"))
+    if idea is None:
+        raise Http404
+    if not agent_may_read(request.user, idea):
+        raise PermissionDenied
+    key = fragments.key(
+        request,
+        "agent-idea",
+        idea_id,
+        idea.updated_at.isoformat(),
+        int(roles.is_agent(request.user)),
+        names=[
+            versions.idea_page(idea_id),
+            versions.PUBLIC,
+            versions.MONEY,
+            versions.STAFF,
+            versions.PAST_PILOTS,
+            versions.REASONS,
+        ],
+    )
+    body, _status = fragments.kept_with_forms(
+        key,
+        request,
+        "grants/agent_idea_body.html",
+        lambda: (_agent_idea_context(request, load_idea(idea_id)), 200),
+    )
+    return render(request, "grants/agent_idea.html", {"body": body, "idea": idea})
+
+
 def render_agent_idea(request, idea, *, form=None, message_form=None, status=200):
+    context = _agent_idea_context(request, idea, form=form, message_form=message_form)
+    return render(request, "grants/agent_idea.html", context, status=status)
+
+
+def _agent_idea_context(request, idea, *, form=None, message_form=None) -> dict:
     can_decide = roles.is_agent(request.user)
     # A held idea (suspected spam) is released or discarded before anyone decides on a grant.
     held = bool(idea.held_reason) and idea.status == Status.SUBMITTED
     # The idea mill (similar pilots, partners, earlier ideas) is loaded after the page.
-    return render(
-        request,
-        "grants/agent_idea.html",
-        {
-            "idea": idea,
-            "form": form
-            or DecisionForm(
-                initial={"amount": idea.amount}, applicant_language=idea.created_by.language
-            ),
-            "can_decide": can_decide and not held,
-            "can_moderate": can_decide and held,
-            "actions": allowed_actions(status=idea.status, role=Role.AGENT),
-            "thread": selectors.thread_of(idea=idea, user=request.user),
-            "message_form": message_form
-            or (MessageForm(allow_internal=True) if can_decide else None),
-            # Bank details: the agents who pay see them; managers do not.
-            "payment": _payment_details(idea) if can_decide else None,
-        },
-        status=status,
-    )
+    return {
+        "idea": idea,
+        "form": form
+        or DecisionForm(
+            initial={"amount": idea.amount}, applicant_language=idea.created_by.language
+        ),
+        "can_decide": can_decide and not held,
+        "can_moderate": can_decide and held,
+        "actions": allowed_actions(status=idea.status, role=Role.AGENT),
+        "thread": selectors.thread_of(idea=idea, user=request.user),
+        "message_form": message_form or (MessageForm(allow_internal=True) if can_decide else None),
+        # Bank details: the agents who pay see them; managers do not.
+        "payment": _payment_details(idea) if can_decide else None,
+    }
 
 
 def _payment_details(idea) -> dict | None:

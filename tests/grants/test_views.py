@@ -250,3 +250,58 @@ def test_the_queue_and_idea_page_run_the_same_queries_for_5_and_200_ideas(
     for url, count in zip((queue_url, queue_filtered, idea_url), at_five, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_the_agents_idea_page_is_drawn_once_and_follows_every_part(
+    agent, manager, resident, make_idea, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    from django.test import Client
+
+    from common import fragments
+    from grants import services
+    from grants.models import ReasonTemplate
+    from grants.services import pilots
+    from tests import factories
+
+    idea = make_idea("submitted", title="Lukukoira kirjastossa")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(agent)
+    url = reverse("grants:agent_idea", args=[idea.pk])
+    assert "Lukukoira kirjastossa" in first.get(url).content.decode()
+    with django_assert_max_num_queries(4):  # the person, their districts, the idea's row
+        assert first.get(url).status_code == 200
+    # The makers' message, a budget line, a partner, a ready-made reason, a name: all show.
+    services.message_post(idea=idea, by=resident, body="Koira on kiltti.")
+    assert "Koira on kiltti." in first.get(url).content.decode()
+    services.budget_line_add(
+        idea=idea, by=resident, description="Koiran herkut", amount=Decimal(20)
+    )
+    assert "Koiran herkut" in first.get(url).content.decode()
+    idea.partners.add(factories.ActorFactory(name="Kennelkerho"))
+    assert "Kennelkerho" in first.get(url).content.decode()
+    ReasonTemplate.objects.create(title="Liian iso", text="Liian iso kokeiluksi.")
+    assert "Liian iso" in first.get(url).content.decode()
+    resident.full_name = "Raili Asukas"
+    resident.save()
+    assert "Raili Asukas" in first.get(url).content.decode()
+    # A manager reads the same idea without the decision form.
+    second.force_login(manager)
+    page = second.get(url).content.decode()
+    assert "Koira on kiltti." in page and 'name="decision"' not in page
+    # Another agent decides with their own token from the kept form; the page follows.
+    second.force_login(factories.AgentFactory(email="colleague@example.org"))
+    page = second.get(url).content.decode()
+    assert fragments.CSRF_MARK not in page and 'name="decision"' in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = second.post(url, {"decision": "approve", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert 'name="decision"' not in first.get(url).content.decode()
+    # The nightly sweep starts the pilot with a bulk update, which changes its time of change.
+    idea.refresh_from_db()
+    Idea.objects.filter(pk=idea.pk).update(starts_on=timezone.localdate())
+    pilots.advance_pilots_by_date(today=timezone.localdate())
+    idea.refresh_from_db()
+    assert idea.status == "running"
+    assert idea.get_status_display() in first.get(url).content.decode()
