@@ -39,6 +39,16 @@ def kept(key: str, request, template: str, build) -> tuple[str, int]:
     return _kept(key, request, template, build, {})
 
 
+def remembered(key: str, build):
+    """A value many readers share (rows, a list of objects), from the cache or made by
+    `build()` and kept, under a key made as a part's is."""
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
 # What a kept part's forms carry instead of a token; each reader's own is put in its place.
 CSRF_MARK = "csrf-token-of-the-reader"
 

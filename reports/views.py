@@ -129,13 +129,16 @@ def _theme_action(request, action: str) -> str:
 @role_required(roles.can_view_reports)
 def compare(request):
     """Districts side by side on the same figures, and the rounds over time."""
-    all_districts = list(selectors.districts_by_name())
+    # The districts and rounds to choose from, read once until one of them changes.
+    lists = fragments.key(request, "compare-lists", query=False, names=[versions.PUBLIC])
+    all_districts, all_rounds = fragments.remembered(
+        lists, lambda: (list(selectors.districts_by_name()), selectors.rounds_by_date())
+    )
     chosen = [slug for slug in request.GET.getlist("district") if slug]
     districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
     if chosen and len(districts) != len(set(chosen)):
         raise Http404
 
-    all_rounds = selectors.rounds_by_date()
     pair = _rounds_pair(request, all_rounds)
     scope_slug = request.GET.get("in", "")
     scope = next((d for d in all_districts if d.slug == scope_slug), None)

@@ -68,3 +68,24 @@ def test_two_rounds_side_by_side_on_the_same_scales(client, manager, make_idea, 
     assert [side["round"].slug for side in chosen.context["sides"]] == [open_round.slug, "spring"]
     assert client.get(reverse("reports:compare") + "?first=nope").status_code == 404
     assert client.get(reverse("reports:compare") + "?in=atlantis").status_code == 404
+
+
+
+def test_the_choices_are_read_once_and_follow_new_districts_and_rounds(
+    client, manager, open_round, settings, django_assert_max_num_queries
+):
+    from reports.services import figures
+
+    settings.REPORT_FIGURES_MAX_AGE = 600  # stored figures, as in production
+    figures.refresh(full=True)
+    client.force_login(manager)
+    url = reverse("reports:compare")
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(2):  # the person; the choices and figures were kept
+        assert client.get(url).status_code == 200
+    assert client.get(url + "?district=jukola").status_code == 404
+    factories.DistrictFactory(name="Jukola", slug="jukola")
+    assert client.get(url + "?district=jukola").status_code == 200
+    assert client.get(url + "?first=syksy").status_code == 404
+    factories.RoundFactory(name="Syksy", slug="syksy")
+    assert client.get(url + "?first=syksy").status_code == 200
