@@ -2,7 +2,9 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from common import fragments, versions
@@ -40,32 +42,33 @@ def similar_pilots(request):
 
 def round_page(request, round_id: int):
     """A round for everyone: its rules, dates, districts and the money still available. What it
-    shows is the same for every reader: drawn once for the round's row as it stands (its money
-    is updated in place), the names of its districts (common/versions.PUBLIC), the language and
-    the day."""
-    round_ = selectors.public_round(round_id=round_id)
-    if round_ is None:
-        raise Http404
+    shows is the same for every reader: drawn once for the round, the language and the day,
+    until the round, its money or the names of its districts change (common/versions)."""
     today = timezone.localdate()
-    row = repr([getattr(round_, field.attname) for field in round_._meta.concrete_fields])
     key = fragments.key(
         request,
-        f"round:{round_.pk}:{fragments.digest(row)}",
+        "round",
+        round_id,
         today.isoformat(),
-        names=[versions.PUBLIC],
+        names=[versions.PUBLIC, versions.MONEY],
         query=False,
     )
-    body, _status = fragments.kept(
-        key,
+
+    def build() -> dict:
+        round_ = selectors.public_round(round_id=round_id)
+        if round_ is None:
+            raise Http404
+        context = {
+            "round": round_,
+            "today": today,
+            "districts": selectors.round_district_names(round_=round_),
+        }
+        body = render_to_string("grants/partials/round_body.html", context, request=request)
+        return {"name": round_.name, "body": body}
+
+    page = fragments.remembered(key, build)
+    return render(
         request,
-        "grants/partials/round_body.html",
-        lambda: (
-            {
-                "round": round_,
-                "today": today,
-                "districts": selectors.round_district_names(round_=round_),
-            },
-            200,
-        ),
+        "grants/round.html",
+        {"round": {"name": page["name"]}, "body": mark_safe(page["body"])},  # noqa: S308 - our own template's output
     )
-    return render(request, "grants/round.html", {"round": round_, "body": body})

@@ -224,15 +224,16 @@ def test_the_public_round_page_shows_rules_deadline_districts_and_money_left(
 
 
 def test_the_public_round_page_is_drawn_once_and_follows_its_money_and_districts(
-    client, open_round, django_assert_max_num_queries
+    client, open_round, make_idea, agent, django_assert_max_num_queries
 ):
+    idea = make_idea("submitted")
     url = reverse("grants:round", args=[open_round.pk])
     assert "Iittala" in client.get(url).content.decode()
-    with django_assert_max_num_queries(1):  # the round's row; the rest was kept
+    with django_assert_max_num_queries(0):  # kept whole
         assert client.get(url).status_code == 200
-    # Money granted is written in place (no signal): the row itself names the kept page.
-    Round.objects.filter(pk=open_round.pk).update(granted_total=Decimal("1234.00"))
-    left = formats.localize(open_round.budget - Decimal("1234.00"), use_l10n=True)
+    # A grant: the round's money is written in place, beside the grant's row.
+    services.idea_approve(idea=idea, by=agent)
+    left = formats.localize(open_round.budget - idea.grant.amount, use_l10n=True)
     assert f"{left} € /" in client.get(url).content.decode()
     jukola = factories.DistrictFactory(name="Jukola", slug="jukola")
     open_round.districts.add(jukola)
@@ -242,6 +243,7 @@ def test_the_public_round_page_is_drawn_once_and_follows_its_money_and_districts
     assert "Iittala, Jukola-Kauriala" in client.get(url).content.decode()
     open_round.districts.remove(jukola)
     assert "Jukola" not in client.get(url).content.decode()
+    assert client.get(reverse("grants:round", args=[open_round.pk + 100])).status_code == 404
 
 
 def test_ready_made_reasons_in_three_languages(client, administrator, agent):

@@ -70,7 +70,6 @@ def test_two_rounds_side_by_side_on_the_same_scales(client, manager, make_idea, 
     assert client.get(reverse("reports:compare") + "?in=atlantis").status_code == 404
 
 
-
 def test_the_choices_are_read_once_and_follow_new_districts_and_rounds(
     client, manager, open_round, settings, django_assert_max_num_queries
 ):
