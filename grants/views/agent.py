@@ -32,7 +32,6 @@ from .base import (
     error_text,
     kept_page_part,
     load_idea,
-    page_part,
     with_reader_links,
 )
 
@@ -232,26 +231,52 @@ def agent_idea_mill(request, idea_id: int):
         raise Http404
     if not agent_may_read(request.user, idea):
         raise PermissionDenied
-    found = selectors.idea_mill(idea=idea, with_partners=roles.is_agent(request.user))
+    # The same for every agent of the same districts (and every such manager, without the
+    # partners): drawn once until what the mill's findings depend on, the applicant's earlier
+    # ideas (read as a few rows' ids and times of change) or a name changes.
+    is_agent = roles.is_agent(request.user)
     scope = roles.district_ids_in_scope(request.user)
-    context = {
-        "idea": idea,
-        "for_agent": True,
-        # Ideas of the round in the districts the agent works for only.
-        "in_round": [
-            other for other in found["in_round"] if scope is None or other.district_id in scope
+    earlier = list(selectors.earlier_pilots_of(idea=idea).values_list("pk", "updated_at"))
+    key = fragments.key(
+        request,
+        "mill",
+        idea.pk,
+        f"{int(is_agent)}{fragments.digest(repr(scope))}",
+        selectors.ranking_method(),
+        fragments.digest(repr(earlier)),
+        names=[
+            versions.PAST_PILOTS,
+            versions.idea_own(idea.pk),
+            versions.round_ideas(idea.round_id),
+            versions.PUBLIC,
         ],
-        "ranking": selectors.ranking_method(),
-        "ranking_problem": selectors.ranking_problem(),
+    )
+
+    def build() -> dict:
+        found = selectors.idea_mill(idea=idea, with_partners=is_agent)
+        return {
+            "idea": idea,
+            "for_agent": True,
+            # Ideas of the round in the districts the agent works for only.
+            "in_round": [
+                other for other in found["in_round"] if scope is None or other.district_id in scope
+            ],
+            "ranking": selectors.ranking_method(),
+            "ranking_problem": selectors.ranking_problem(),
+            "earlier": found["earlier"],
+            "similar": with_reader_links(request.user, found["similar"]),
+            "partners": found["partners"],
+        }
+
+    page = {
         "heading": _("Idea mill"),
         "page_title": idea.title,
         "back_url": reverse("grants:agent_idea", args=[idea.pk]),
         "back_label": _("Back to the idea"),
-        "earlier": found["earlier"],
-        "similar": with_reader_links(request.user, found["similar"]),
-        "partners": found["partners"],
     }
-    return page_part(request, "grants/partials/idea_mill.html", context)
+    return kept_page_part(
+        request, "grants/partials/idea_mill.html", page=page, key=key, build=build, forms=True
+    )
 
 
 @role_required(roles.is_agent)

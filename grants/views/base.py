@@ -98,20 +98,11 @@ def with_reader_links(user, pilots: list[Idea]) -> list[Idea]:
     return pilots
 
 
-def page_part(request, template: str, context: dict):
-    """A part of an agent's page: alone when the page loads it (htmx), else a page of its own,
-    so that it works without JavaScript and can be bookmarked."""
-    if request.htmx:
-        response = render(request, template, context)
-    else:
-        response = render(request, "grants/agent_part.html", {**context, "part": template})
-    return vary_on_htmx(response)
-
-
 def kept_page_part(request, template: str, *, page: dict, key: str, build, forms: bool = False):
-    """`page_part` for a part that is the same for everyone its key names: drawn once from
-    `build()` (its context) and kept (common/fragments), alone or in its page (`page`: the
-    page's title, heading and way back)."""
+    """A part of an agent's page: alone when the page loads it (htmx), else a page of its own
+    (`page`: its title, heading and way back), so that it works without JavaScript and can be
+    bookmarked. The part is the same for everyone its key names: drawn once from `build()`
+    (its context) and kept (common/fragments)."""
     keep = fragments.kept_with_forms if forms else fragments.kept
     html, _status = keep(key, request, template, lambda: (build(), 200))
     if request.htmx:

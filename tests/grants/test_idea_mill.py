@@ -217,5 +217,29 @@ def test_the_mill_of_an_idea_is_found_when_its_vector_comes_before_an_agent_open
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert "Elämänkaarikahvila" in page and "Iittalan seurakunta" in page
-    assert len(first) == len(second)
-    assert not any("grants_ideaterm" in query["sql"] for query in first.captured_queries)
+    # The first reads the rows of what was found, and finds nothing anew (no words, no
+    # vectors); the second reads the part as the first drew it.
+    finding = ("grants_ideaterm", "grants_ideaembedding", "grants_termstat")
+    assert not any(table in q["sql"] for q in first.captured_queries for table in finding)
+    assert len(second) < len(first)
+
+
+def test_the_drawn_mill_follows_the_applicants_earlier_ideas_and_the_readers_districts(
+    client, agent, make_idea, past_cafe, django_assert_max_num_queries
+):
+    new = make_idea("submitted", title="Toinen idea")
+    client.force_login(agent)
+    url = reverse("grants:agent_idea_mill", args=[new.pk])
+    assert "Elämänkaarikahvila" in client.get(url).content.decode()
+    with django_assert_max_num_queries(5):  # the person, districts, the idea, earlier ideas' ids
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    # An earlier idea of the same applicant, in no round the mill compares, declined.
+    earlier = make_idea("submitted", title="Kolmas idea")
+    assert "Kolmas idea" in client.get(url).content.decode()
+    services.idea_decline(idea=earlier, by=agent, reason="Liian iso.")
+    assert "Declined" in client.get(url).content.decode()
+    # An agent of another district may not read it at all.
+    other = factories.AgentFactory(email="muualla@example.org")
+    other.agent_districts.set([factories.DistrictFactory(name="Jukola", slug="jukola")])
+    client.force_login(other)
+    assert client.get(url).status_code == 403
