@@ -4,8 +4,10 @@ Django's ModelBackend reads a person's permissions with two queries (their own a
 groups') on every request that asks `has_perm`, which is every logged-in page (the navigation
 asks). `CachedPermissionsBackend` keeps the set in the default cache (Redis in production) under
 the person's id; any change that could alter it drops it: the person's groups or own permissions,
-a group's permissions, the person's `is_active` or `is_superuser`, a group removed. A change the
-cache did not hear of (Redis down when it happened) lasts at most `TIMEOUT`.
+a group's permissions, the person's `is_active` or `is_superuser`, a group removed. An agent's
+districts are kept the same way (`actors.roles.district_ids_in_scope`), dropped when they or the
+person change. A change the cache did not hear of (Redis down when it happened) lasts at most
+`TIMEOUT`.
 """
 
 from django.contrib.auth import get_user_model
@@ -16,15 +18,21 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 TIMEOUT = 300
 _KEY = "permissions:{}"
+_SCOPE_KEY = "district-scope:{}"
 
 
 def key_of(user_id: int) -> str:
     return _KEY.format(user_id)
 
 
+def scope_key_of(user_id: int) -> str:
+    """Where the districts an agent's work is limited to are kept (actors/roles.py)."""
+    return _SCOPE_KEY.format(user_id)
+
+
 def forget(user_ids) -> None:
-    """Drop the kept permissions of these people (ids)."""
-    keys = [key_of(user_id) for user_id in user_ids]
+    """Drop the kept permissions and districts of these people (ids)."""
+    keys = [key(user_id) for user_id in user_ids for key in (key_of, scope_key_of)]
     if keys:
         cache.delete_many(keys)
 
@@ -77,6 +85,18 @@ def _group_permissions_changed(sender, instance, action, pk_set, **kwargs):
         forget(_members_of(list(pk_set or [])))
 
 
+def _districts_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """person.agent_districts.add(...) (a person) or district.agents.add(...) (a district)."""
+    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        return
+    if not reverse:
+        forget([instance.pk])
+    elif pk_set:
+        forget(pk_set)
+    else:  # a district's agents cleared: who they were is read before the clear
+        forget(list(instance.agents.values_list("pk", flat=True)))
+
+
 def _group_removed(sender, instance, **kwargs):
     forget(_members_of([instance.pk]))
 
@@ -100,6 +120,9 @@ def connect() -> None:
         _group_permissions_changed,
         sender=Group.permissions.through,
         dispatch_uid=uid + "group_permissions",
+    )
+    m2m_changed.connect(
+        _districts_changed, sender=User.agent_districts.through, dispatch_uid=uid + "districts"
     )
     pre_delete.connect(_group_removed, sender=Group, dispatch_uid=uid + "group_removed")
     post_save.connect(_person_saved, sender=User, dispatch_uid=uid + "person_saved")

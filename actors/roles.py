@@ -135,8 +135,18 @@ def district_ids_in_scope(user) -> list[int] | None:
     cached = getattr(user, "_district_scope", False)
     if cached is not False:
         return cached
-    ids = list(user.agent_districts.values_list("id", flat=True))
-    user._district_scope = ids or None
+    # Kept in the shared cache beside the person's permissions, and dropped with them
+    # (actors/permission_cache.py): every agent's page asks.
+    from django.core.cache import cache
+
+    from .permission_cache import TIMEOUT, scope_key_of
+
+    key = scope_key_of(user.pk)
+    kept = cache.get(key)
+    if kept is None:
+        kept = list(user.agent_districts.values_list("id", flat=True))
+        cache.set(key, kept, TIMEOUT)
+    user._district_scope = kept or None
     return user._district_scope
 
 

@@ -108,3 +108,31 @@ def test_an_authenticator_removed_is_asked_for_again(client):
     response = client.get(reverse("grants:agent"))
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
+
+
+def test_an_agents_districts_are_read_once_and_follow_every_change(client, make_idea):
+    from actors.models import District
+
+    iittala = District.objects.get(slug="iittala")
+    jukola = factories.DistrictFactory(name="Jukola", slug="jukola")
+    idea = make_idea("submitted", title="Lukukoira")
+    agent = factories.AgentFactory(email="rajattu@example.org")
+    agent.agent_districts.set([jukola])
+    client.force_login(agent)
+    page = reverse("grants:agent_idea", args=[idea.pk])
+    assert client.get(page).status_code == 403
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 403
+    assert not any("agent_districts" in query["sql"] for query in queries.captured_queries)
+    # Given the district, from the person's side and from the district's.
+    agent.agent_districts.add(iittala)
+    assert client.get(page).status_code == 200
+    agent.agent_districts.remove(iittala)
+    assert client.get(page).status_code == 403
+    iittala.agents.add(agent)
+    assert client.get(page).status_code == 200
+    jukola.agents.clear()
+    iittala.agents.clear()  # no districts left: an agent of every district
+    assert client.get(page).status_code == 200
+    agent.agent_districts.set([jukola])
+    assert client.get(page).status_code == 403

@@ -84,7 +84,7 @@ def test_the_dashboard_is_drawn_once_for_its_districts_and_follows_every_change(
     first.force_login(agent)
     url = reverse("grants:agent")
     assert "Café" in first.get(url).content.decode()
-    with django_assert_max_num_queries(3):  # the person, their districts; the rest was kept
+    with django_assert_max_num_queries(2):  # the person; the rest was kept
         assert first.get(url).status_code == 200
     # What the agent's districts' ideas do shows at the next request.
     walks = make_idea("submitted", title="Walks in Jukola", district=jukola)
@@ -125,7 +125,7 @@ def test_the_follow_up_is_drawn_once_for_its_districts_and_follows_ideas_and_fai
     reader.force_login(agent)
     url = reverse("grants:agent_follow_up")
     assert "Lantern walk" in reader.get(url, headers={"HX-Request": "true"}).content.decode()
-    with django_assert_max_num_queries(3):  # the person, their districts; the rest was kept
+    with django_assert_max_num_queries(2):  # the person; the rest was kept
         assert reader.get(url, headers={"HX-Request": "true"}).status_code == 200
     # An idea granted in the agent's districts, a title changed, a message that failed.
     make_idea("approved", title="Book swap", district=jukola)
