@@ -5,20 +5,21 @@ groups') on every request that asks `has_perm`, which is every logged-in page (t
 asks). `CachedPermissionsBackend` keeps the set in the default cache (Redis in production) under
 the person's id; any change that could alter it drops it: the person's groups or own permissions,
 a group's permissions, the person's `is_active` or `is_superuser`, a group removed. An agent's
-districts are kept the same way (`actors.roles.district_ids_in_scope`), dropped when they or the
-person change. A change the cache did not hear of (Redis down when it happened) lasts at most
-`TIMEOUT`.
+districts and a person's organisations are kept the same way (`actors.roles.district_ids_in_scope`,
+`actor_ids_of`), dropped when they or the person change. A change the cache did not hear of
+(Redis down when it happened) lasts at most `TIMEOUT`.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 TIMEOUT = 300
 _KEY = "permissions:{}"
 _SCOPE_KEY = "district-scope:{}"
+_ACTORS_KEY = "actors-of:{}"
 
 
 def key_of(user_id: int) -> str:
@@ -30,9 +31,26 @@ def scope_key_of(user_id: int) -> str:
     return _SCOPE_KEY.format(user_id)
 
 
+def actors_key_of(user_id: int) -> str:
+    """Where the ids of the organisations a person is a member of are kept."""
+    return _ACTORS_KEY.format(user_id)
+
+
+def actor_ids_of(user) -> list[int]:
+    """The organisations (actors) the person is a member of, from the cache or read and kept."""
+    from .models import Membership
+
+    key = actors_key_of(user.pk)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Membership.objects.filter(user=user).values_list("actor_id", flat=True))
+        cache.set(key, ids, TIMEOUT)
+    return ids
+
+
 def forget(user_ids) -> None:
-    """Drop the kept permissions and districts of these people (ids)."""
-    keys = [key(user_id) for user_id in user_ids for key in (key_of, scope_key_of)]
+    """Drop the kept permissions, districts and organisations of these people (ids)."""
+    keys = [key(user_id) for user_id in user_ids for key in (key_of, scope_key_of, actors_key_of)]
     if keys:
         cache.delete_many(keys)
 
@@ -97,6 +115,10 @@ def _districts_changed(sender, instance, action, reverse, pk_set, **kwargs):
         forget(list(instance.agents.values_list("pk", flat=True)))
 
 
+def _membership_changed(sender, instance, raw=False, **kwargs):
+    forget([instance.user_id])
+
+
 def _group_removed(sender, instance, **kwargs):
     forget(_members_of([instance.pk]))
 
@@ -124,5 +146,9 @@ def connect() -> None:
     m2m_changed.connect(
         _districts_changed, sender=User.agent_districts.through, dispatch_uid=uid + "districts"
     )
+    from .models import Membership
+
+    post_save.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "member")
+    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "no_member")
     pre_delete.connect(_group_removed, sender=Group, dispatch_uid=uid + "group_removed")
     post_save.connect(_person_saved, sender=User, dispatch_uid=uid + "person_saved")

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from actors import roles
-from actors.models import Actor, District, Membership, User
+from actors.models import Actor, District, User
 
 from .models import (
     Attachment,
@@ -113,7 +113,9 @@ def idea_is_owned_by(*, idea: Idea, user) -> bool:
 
 def ideas_of_user(*, user: User) -> QuerySet[Idea]:
     # The person's actors first (a few ids), so the ideas come by two index lookups, not a scan.
-    actor_ids = list(Membership.objects.filter(user=user).values_list("actor_id", flat=True))
+    from actors.permission_cache import actor_ids_of
+
+    actor_ids = actor_ids_of(user)
     return (
         Idea.objects.filter(Q(created_by=user) | Q(applicant_id__in=actor_ids))
         .select_related("district", "round", "grant", "closing_report")

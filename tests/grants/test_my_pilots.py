@@ -73,7 +73,7 @@ def test_the_list_is_drawn_once_and_follows_the_persons_ideas_and_organisations(
     client.force_login(resident)
     url = reverse("grants:my")
     assert "Lukukoira" in client.get(url).content.decode()
-    with django_assert_max_num_queries(4):  # the session's person, their organisations, a count
+    with django_assert_max_num_queries(2):  # the person, and a count of their ideas
         assert client.get(url).status_code == 200
     # A decision, a new draft, an idea of the person's association by someone else.
     services.idea_approve(idea=idea, by=agent)
