@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from common import versions
 
 TIMEOUT = 600
+KEY_LENGTH = 200
 
 
 def digest(text: str) -> str:
@@ -30,7 +31,9 @@ def key(request, *parts, names: Iterable[str] = (), query: bool = True) -> str:
         shown.append(digest(repr(sorted(request.GET.lists()))))
     if names:
         shown.append(".".join(map(str, versions.current_many(list(names)))))
-    return ":".join(shown)
+    joined = ":".join(shown)
+    # Short enough for any cache backend (memcached takes 250 characters), still unique.
+    return joined if len(joined) <= KEY_LENGTH else f"{shown[0]}:{digest(joined)}"
 
 
 def kept(key: str, request, template: str, build) -> tuple[str, int]:
