@@ -45,6 +45,11 @@ def idea_page(idea_id: int) -> str:
     return f"idea-page:{idea_id}"
 
 
+def person_ideas(user_id: int) -> str:
+    """A person's own list of ideas (/my/): what they made, and their organisations' ideas."""
+    return f"person-ideas:{user_id}"
+
+
 def district_ideas(district_id: int) -> str:
     return f"district-ideas:{district_id}"
 

@@ -66,6 +66,21 @@ def districts_changed(ideas: list[tuple[int, int | None]]) -> None:
     versions.bump(versions.IDEAS_ANYWHERE, *names)
 
 
+def owners_changed(ideas: Iterable[tuple[int | None, int | None]]) -> None:
+    """The lists of the people whose ideas these are ((creator id, applicant id) pairs: the
+    creator and the applicant's members) are drawn again (common/versions.person_ideas)."""
+    from actors.models import Membership
+
+    ideas = list(ideas)
+    people = {creator for creator, _applicant in ideas if creator is not None}
+    actors = {applicant for _creator, applicant in ideas if applicant is not None}
+    if actors:
+        members = Membership.objects.filter(actor_id__in=actors).values_list("user_id", flat=True)
+        people.update(members)
+    if people:
+        versions.bump(*(versions.person_ideas(pk) for pk in sorted(people)))
+
+
 # An idea leaves the past pilots only by a report returned, to this status.
 LEFT_THE_PAST = Status.REPORT_DUE
 
@@ -100,14 +115,20 @@ def notes_done(notes) -> None:
 
 
 def _idea_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "loaded_applicant_id", None)
+    owners_changed([(instance.created_by_id, instance.applicant_id), (None, before)])
+    instance.loaded_applicant_id = instance.applicant_id
     # A draft counts nowhere yet, and no step leads back to a draft: its many saves note nothing.
-    if raw or instance.status == Status.DRAFT:
+    if instance.status == Status.DRAFT:
         return
     note_ideas([(instance.pk, instance.district_id)])
     mill_changed(idea_id=instance.pk, round_id=instance.round_id, status=instance.status)
 
 
 def _idea_removed(sender, instance, **kwargs):
+    owners_changed([(instance.created_by_id, instance.applicant_id)])
     if instance.status != Status.DRAFT:
         note_ideas([(instance.pk, instance.district_id)])
         mill_changed(idea_id=instance.pk, round_id=instance.round_id, status=instance.status)
@@ -164,13 +185,18 @@ def _reasons_changed(sender, raw=False, **kwargs):
         versions.bump(versions.REASONS)
 
 
+def _member_changed(sender, instance, raw=False, **kwargs):
+    if not raw:  # the person's list shows their organisations' ideas
+        versions.bump(versions.person_ideas(instance.user_id))
+
+
 def _money_changed(sender, raw=False, **kwargs):
     if not raw:
         versions.bump(versions.MONEY)
 
 
 def connect() -> None:
-    from actors.models import Actor
+    from actors.models import Actor, Membership
 
     uid = "grants.changes."
     for model, receiver in (
@@ -193,6 +219,8 @@ def connect() -> None:
         post_delete.connect(_idea_part_changed, sender=model, dispatch_uid=f"{uid}{name}_gone")
     post_save.connect(_reasons_changed, sender=ReasonTemplate, dispatch_uid=uid + "reason_saved")
     post_delete.connect(_reasons_changed, sender=ReasonTemplate, dispatch_uid=uid + "reason_gone")
+    post_save.connect(_member_changed, sender=Membership, dispatch_uid=uid + "member")
+    post_delete.connect(_member_changed, sender=Membership, dispatch_uid=uid + "no_member")
     # The rounds' sums change with `QuerySet.update`, always beside a grant or batch saved.
     for model in (Round, Grant, PaymentBatch, Payee):
         name = model.__name__

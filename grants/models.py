@@ -220,6 +220,14 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        idea = super().from_db(db, field_names, values)
+        # The applicant as read, so that a change of applicant also tells its former members'
+        # lists (grants/changes.owners_changed).
+        idea.loaded_applicant_id = idea.__dict__.get("applicant_id")
+        return idea
+
     @property
     def held_reason_text(self) -> str:
         """Why the idea is held for moderation, in the reader's language."""

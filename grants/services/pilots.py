@@ -195,6 +195,7 @@ def _advance_in_batches(due, action: Action) -> int:
             for target, ids in by_target.items():
                 Idea.objects.filter(pk__in=ids).update(status=target, updated_at=now)
             change_notes.note_ideas((idea.pk, idea.district_id) for idea in batch)
+            change_notes.owners_changed((idea.created_by_id, idea.applicant_id) for idea in batch)
             if action == Action.REQUEST_REPORT:
                 notify_many(
                     [

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,21 +31,17 @@ MY_PAGE_SIZE = 25
 
 @login_required
 def my_ideas(request):
-    """The person's ideas and pilots, the latest changed first, a page at a time: drawn again
-    when one of them (or the person's organisations) changes, which their number and latest
-    change show in one query, or a district's name does."""
-    ideas = selectors.ideas_of_user(user=request.user)
-    seen = ideas.aggregate(ideas=Count("id"), latest=Max("updated_at"))
+    """The person's ideas and pilots, the latest changed first, a page at a time: drawn once
+    until one of them, the person's organisations or a district's name changes."""
     key = fragments.key(
         request,
         "my",
         request.user.pk,
-        seen["ideas"],
-        seen["latest"].isoformat() if seen["latest"] else "",
-        names=[versions.PUBLIC],
+        names=[versions.person_ideas(request.user.pk), versions.PUBLIC],
     )
 
     def build():
+        ideas = selectors.ideas_of_user(user=request.user)
         page = Paginator(ideas, MY_PAGE_SIZE).get_page(request.GET.get("page"))
         return {"page": page, "ideas": page.object_list}, 200
 
