@@ -307,8 +307,16 @@ def _city_decision_form(pilot, data=None) -> CityDecisionForm:
 def _city_decision_page(request, idea_id: int):
     """The form with the pilot's report and the decision so far, the same for everyone who
     records decisions: drawn once until the district's pilots, a name or the staff change."""
-    row = selectors.decidable_pilots().filter(pk=idea_id).values("title", "district_id").first()
-    if row is None:
+    # The pilot's title and district, kept as long as the public pilots are (a past pilot's
+    # save, report or removal bumps `PUBLIC`).
+    row = fragments.remembered(
+        fragments.key(request, "decidable", idea_id, query=False, names=[versions.PUBLIC]),
+        lambda: (
+            selectors.decidable_pilots().filter(pk=idea_id).values("title", "district_id").first()
+            or {}
+        ),
+    )
+    if not row:
         raise Http404
     key = fragments.key(
         request,

@@ -194,7 +194,7 @@ def test_the_decision_page_is_drawn_once_and_follows_the_decision_staff_and_name
     first.force_login(manager)
     url = reverse("reports:decision", args=[candidate.pk])
     assert "Torstaitreffit" in first.get(url).content.decode()
-    with django_assert_max_num_queries(3):  # the person, their rights, the pilot's row
+    with django_assert_max_num_queries(1):  # the person; the rest was kept
         assert first.get(url).status_code == 200
     # A new member of staff may own the decision; a district renamed; the decision recorded.
     factories.ManagerFactory(email="uusi@example.org", full_name="Uusi Päällikkö")
