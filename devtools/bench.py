@@ -269,26 +269,12 @@ def _small_change() -> None:
     idea.save(update_fields=["updated_at"])
 
 
-def measure(*, repeat: int = 30, due: int = 1000) -> dict:
-    # What the Celery beat does every night: the report figures and the search terms' counts
-    # of everything; and every few minutes, after a small change, what changed.
-    started = time.perf_counter()
-    figure_rows = figures.refresh(full=True)
-    refresh_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    terms = services.term_stats_refresh(full=True)
-    terms_ms = (time.perf_counter() - started) * 1000
-    _small_change()
-    started = time.perf_counter()
-    changed_rows = figures.refresh()
-    changed_refresh_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    changed_terms = services.term_stats_refresh()
-    changed_terms_ms = (time.perf_counter() - started) * 1000
-    # What the beat does when the data change: the open-data files.
-    started = time.perf_counter()
-    open_data.prepare()
-    open_data_ms = (time.perf_counter() - started) * 1000
+def measure(*, repeat: int = 30, due: int = 1000, pages_only: bool = False) -> dict:
+    """The figures of one data size: every page, and (unless `pages_only`, for the further
+    rounds of `manage.py bench --rounds`) the background work, the sweep and the memory."""
+    system: dict = {}
+    if not pages_only:
+        system = _background_work()
     personas = Personas()
     clients = {
         "anonymous": _client(None),
@@ -312,23 +298,53 @@ def measure(*, repeat: int = 30, due: int = 1000) -> dict:
     results.append(_submission(personas, clients["resident"], repeat))
     results.append(_similar_panel(clients["anonymous"], repeat))
     results.append(_mill_in_a_round_opening(personas, clients["agent"], repeat))
-    sweep = _sweep(due=due, repeat=max(3, min(repeat, 5)))
-    memory = _stream_memory(clients["anonymous"], clients["manager"], personas.district)
-    return {
+    figures_of_size = {
         "pilots": Idea.objects.count(),
         "districts": District.objects.count(),
         "floors_ms": {
             persona: _percentile(timings, 0.95) for persona, timings in floors.items() if timings
         },
         "pages": [asdict(result) | {"ratio": result.ratio} for result in results],
-        "sweep": sweep,
+    }
+    if pages_only:
+        return figures_of_size
+    return (
+        figures_of_size
+        | system
+        | {
+            "sweep": _sweep(due=due, repeat=max(3, min(repeat, 5))),
+            "memory": _stream_memory(clients["anonymous"], clients["manager"], personas.district),
+            "meaning": _meaning_memory(),
+        }
+    )
+
+
+def _background_work() -> dict:
+    """What the Celery beat does every night (the report figures and the search terms' counts
+    of everything), every few minutes after a small change (what changed), and when the data
+    change (the open-data files), each timed."""
+    started = time.perf_counter()
+    figure_rows = figures.refresh(full=True)
+    refresh_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    terms = services.term_stats_refresh(full=True)
+    terms_ms = (time.perf_counter() - started) * 1000
+    _small_change()
+    started = time.perf_counter()
+    changed_rows = figures.refresh()
+    changed_refresh_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    changed_terms = services.term_stats_refresh()
+    changed_terms_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    open_data.prepare()
+    open_data_ms = (time.perf_counter() - started) * 1000
+    return {
         "figures_refresh": {"ms": refresh_ms, "rows": figure_rows},
         "term_stats_refresh": {"ms": terms_ms, "rows": terms},
         "figures_refresh_changed": {"ms": changed_refresh_ms, "rows": changed_rows},
         "term_stats_refresh_changed": {"ms": changed_terms_ms, "rows": changed_terms},
         "open_data_prepare": {"ms": open_data_ms},
-        "memory": memory,
-        "meaning": _meaning_memory(),
     }
 
 

@@ -6,7 +6,10 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from devtools.management.commands.bench import combine_rounds
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -21,7 +24,7 @@ def test_make_bench_finishes_and_prints_its_table(tmp_path):
             "--no-print-directory",
             "bench",
             f"BENCH_DATABASE_URL={database}",
-            "BENCH_ARGS=--sizes 40,80 --districts 3 --repeat 3 --due 10",
+            "BENCH_ARGS=--sizes 40,80 --districts 3 --repeat 3 --due 10 --rounds 2",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -41,4 +44,31 @@ def test_make_bench_finishes_and_prints_its_table(tmp_path):
     ):
         assert re.search(rf"\| {re.escape(page)} \| \w+ \| [\d.]+ \| [\d.]+ \| \d+ \|", out), page
     assert "reminder sweep, 10 due" in out
+    # The second round measures the larger size first, then the smaller.
+    assert out.index("round 2: 80 pilots") < out.index("round 2: 40 pilots")
     assert re.search(r"Targets not met: \d+", out)
+
+
+def _page(p95: float, floor: float) -> dict:
+    return {
+        "name": "page",
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "floor_p95_ms": floor,
+        "ratio": p95 / floor,
+    }
+
+
+def test_the_rounds_combine_into_medians_and_a_ratio_of_sizes_measured_side_by_side():
+    # A machine slow in the second round slows both sizes: the ratio of each round is 1.2,
+    # the ratio of the medians would be 1.5.
+    rounds = {
+        1000: [[_page(2.0, 2.0)], [_page(4.0, 4.0)], [_page(2.0, 2.0)]],
+        100000: [[_page(2.4, 2.0)], [_page(4.8, 4.0)], [_page(3.0, 2.0)]],
+    }
+    figures = {size: {"pages": [dict(measured[0][0])]} for size, measured in rounds.items()}
+    ratios = combine_rounds(figures, rounds)
+    assert ratios == {"page": pytest.approx(1.2)}
+    assert figures[100000]["pages"][0]["p95_ms"] == 3.0
+    assert figures[100000]["pages"][0]["rounds_p95_ms"] == [2.4, 4.8, 3.0]
+    assert figures[1000]["pages"][0]["ratio"] == 1.0
