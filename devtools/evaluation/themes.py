@@ -1,5 +1,5 @@
 """The evaluation of theme placement: the lessons of themes.json and themes_batch2.json tagged in
-the tuning split are the themes' examples, and each theme has its name and a sentence of what it
+the tuning split (themes_batch3.json has none) are the themes' examples, and each theme has its name and a sentence of what it
 covers (as an agent writes them in the app); each lesson of the test split is placed by the same
 functions the proposals use (grants.services.themes), and compared with its gold theme. Also by
 words (the stems of grants/similarity.py shared with each theme's examples), the ranking it
@@ -22,9 +22,11 @@ def evaluate() -> dict:
     data = similar.load("themes.json")
     # The second batch's other themes were marked as each lesson was written (the first batch's
     # after its misplaced test lessons had been seen): its figures are the fairer ones.
-    lessons = [{**lesson, "batch": 1} for lesson in data["lessons"]] + [
-        {**lesson, "batch": 2} for lesson in similar.load("themes_batch2.json")["lessons"]
-    ]
+    # The third batch was written apart, by an author who saw only the themes and none of the
+    # placement: all of it is test, a set held out from every choice made.
+    lessons = [{**lesson, "batch": 1} for lesson in data["lessons"]]
+    for batch, name in ((2, "themes_batch2.json"), (3, "themes_batch3.json")):
+        lessons += [{**lesson, "batch": batch} for lesson in similar.load(name)["lessons"]]
     keys = [theme["key"] for theme in data["themes"]]
     vectors = embeddings.embed_passages([lesson["text"] for lesson in lessons])
     languages = [language_of(lesson["text"]) for lesson in lessons]
@@ -55,7 +57,7 @@ def evaluate() -> dict:
     by_meaning = sum(p in g for p, g in zip(proposed, golds, strict=True)) / len(test)
     main_only = sum(p == g for p, g in zip(proposed, gold, strict=True)) / len(test)
     by_batch = {}
-    for batch in (1, 2):
+    for batch in (1, 2, 3):
         rows = [n for n, i in enumerate(test) if lessons[i]["batch"] == batch]
         by_batch[batch] = {
             "lessons": len(rows),

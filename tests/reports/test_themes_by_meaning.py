@@ -131,13 +131,15 @@ def test_placement_by_meaning_holds_its_ground_and_beats_placement_by_words():
     assert figures["lessons"] >= 120
     assert figures["accuracy_closest"] > figures["accuracy_words"] + 0.2
     # Where the placement stands (docs/learning.md), so that a change that loses ground fails:
-    # on the last run, of the 130 test lessons of both batches, 0.68 were placed in their main
-    # theme and 0.77 in one of their themes; the second batch alone (its other themes marked as
-    # it was written) 0.69 and 0.74.
-    assert figures["accuracy_main"] >= 0.66
-    assert figures["accuracy"] >= 0.75
-    assert figures["by_batch"][2]["accuracy_main"] >= 0.66
+    # on the last run, of the 260 test lessons of the three batches, 0.66 were placed in their
+    # main theme and 0.74 in one of their themes; the second batch (its other themes marked as it
+    # was written) 0.71 and 0.75; the third (written apart, held out from every choice) 0.62
+    # and 0.70.
+    assert figures["lessons"] >= 250
+    assert figures["accuracy_main"] >= 0.64
+    assert figures["accuracy"] >= 0.72
     assert figures["by_batch"][2]["accuracy"] >= 0.72
+    assert figures["by_batch"][3]["accuracy"] >= 0.68
 
 
 def test_a_theme_with_no_tagged_lesson_is_found_by_its_description(make_idea, resident, agent):
