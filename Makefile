@@ -30,7 +30,7 @@ test: install
 # Benchmarks on PostgreSQL: each size in its own database beside BENCH_DATABASE_URL's, seeded
 # once by seed_scale and reused (docs/benchmarks.md).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipilot
-BENCH_ARGS ?= --sizes 1000,100000 --districts 50 --repeat 60 --rounds 3
+BENCH_ARGS ?= --sizes 1000,100000 --districts 50 --repeat 60 --rounds 4
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
 

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rounds",
             type=int,
-            default=3,
+            default=4,
             help="Rounds of the pages, the sizes in turn (in reverse order every other round).",
         )
         parser.add_argument("--json", dest="json_path", help="Also write the figures here.")
@@ -290,8 +290,9 @@ class Command(BaseCommand):
 
 def combine_rounds(figures: dict, rounds: dict[int, list[list[dict]]]) -> dict[str, float]:
     """Each size's pages as the medians of its rounds (`figures` updated in place), and each
-    page's p95 at the largest size over the smallest as the median of the rounds' ratios (the
-    two sizes of a round measured one after the other)."""
+    page's p95 at the largest size over the smallest as the geometric mean of the rounds'
+    ratios (the two sizes of a round measured one after the other; whichever goes first is
+    measured slower, so an even number of rounds, each order as often, cancels it)."""
     for size, measured in rounds.items():
         for number, page in enumerate(figures[size]["pages"]):
             of_page = [pages[number] for pages in measured]
@@ -300,17 +301,15 @@ def combine_rounds(figures: dict, rounds: dict[int, list[list[dict]]]) -> dict[s
             page["ratio"] = statistics.median(other["ratio"] for other in of_page)
             page["rounds_p95_ms"] = [other["p95_ms"] for other in of_page]
     small, large = min(rounds), max(rounds)
-    return {
-        page["name"]: statistics.median(
-            large_page["p95_ms"] / small_page["p95_ms"]
-            for small_page, large_page in zip(
-                (pages[number] for pages in rounds[small]),
-                (pages[number] for pages in rounds[large]),
-                strict=True,
-            )
+    ratios = {}
+    for number, page in enumerate(figures[large]["pages"]):
+        pairs = zip(
+            (pages[number]["p95_ms"] for pages in rounds[small]),
+            (pages[number]["p95_ms"] for pages in rounds[large]),
+            strict=True,
         )
-        for number, page in enumerate(figures[large]["pages"])
-    }
+        ratios[page["name"]] = statistics.geometric_mean(after / before for before, after in pairs)
+    return ratios
 
 
 def argparse_hidden():
