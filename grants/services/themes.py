@@ -130,21 +130,20 @@ def place(
     space = np.concatenate([lessons, tagged])
     known = np.zeros((len(tagged), len(ids)))
     known[np.arange(len(tagged)), labels] = 1
-    prior = np.zeros((len(space), len(ids)))
     if anchors:
         anchor_rows = np.stack([anchors.get(theme_id, np.zeros(dimensions)) for theme_id in ids])
-        prior = _standardised(space @ anchor_rows.T) * (np.abs(anchor_rows).sum(axis=1) > 0)
     # Placed in the partly whitened space; how close each lesson is (below) in the given one,
     # against the bars calibrated there.
-    white, white_lessons = space, lessons
+    white, white_anchors = space, anchor_rows if anchors else None
     if len(space) >= 3:
         centre, whitening = _whitening(space)
         white = _unit((space - centre) @ whitening)
-        white_lessons = white[: len(lessons)]
         if anchors:
             white_anchors = _unit((anchor_rows - centre) @ whitening)
-            prior = _standardised(white @ white_anchors.T) * (np.abs(anchor_rows).sum(axis=1) > 0)
-    white_tagged = white[len(lessons) :]
+    prior = np.zeros((len(space), len(ids)))
+    if anchors:
+        prior = _standardised(white @ white_anchors.T) * (np.abs(anchor_rows).sum(axis=1) > 0)
+    white_lessons, white_tagged = white[: len(lessons)], white[len(lessons) :]
     placed = np.zeros((len(lessons), len(ids)))
     for _round in range(ROUNDS + 1):
         sums = known.T @ white_tagged + UNTAGGED_WEIGHT * (placed.T @ white_lessons)

@@ -134,33 +134,20 @@ class Command(BaseCommand):
             )
 
     def _measure_pages(self, url: str, options) -> dict:
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
-        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            step = ["bench", "--measure", out.name, "--repeat", str(options["repeat"])]
-            done = subprocess.run([*manage, *step, "--pages-only"], env=env, check=False)  # noqa: S603
-            if done.returncode:
-                raise CommandError(f"bench step failed: {' '.join(step)}")
-            return json.loads(Path(out.name).read_text())
+        return _measured_in_its_process(
+            url, ["--repeat", str(options["repeat"]), "--pages-only"], before=[]
+        )
 
     def _run_size(self, url: str, size: int, options) -> dict:
         if url.startswith("postgres"):
             _create_postgres_database(url)
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
-        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            steps = [
-                ["migrate", "--noinput", "-v0"],
-                ["bench", "--prepare", str(size), "--districts", str(options["districts"])]
-                + ["--seed", str(options["seed"])],
-                ["bench", "--measure", out.name, "--repeat", str(options["repeat"])]
-                + ["--due", str(options["due"])],
-            ]
-            for step in steps:
-                done = subprocess.run(manage + step, env=env, check=False)  # noqa: S603
-                if done.returncode:
-                    raise CommandError(f"bench step failed: {' '.join(step)}")
-            return json.loads(Path(out.name).read_text())
+        before = [
+            ["migrate", "--noinput", "-v0"],
+            ["bench", "--prepare", str(size), "--districts", str(options["districts"])]
+            + ["--seed", str(options["seed"])],
+        ]
+        measure = ["--repeat", str(options["repeat"]), "--due", str(options["due"])]
+        return _measured_in_its_process(url, measure, before=before)
 
     def _prepare(self, size: int, districts: int, seed: int) -> None:
         from actors.models import District
@@ -286,6 +273,19 @@ class Command(BaseCommand):
             write(f"| {name} | {memory['peak_mb']:.1f} MB peak | | | {'yes' if met else 'NO'} |")
         write("")
         write(f"Targets not met: {failures}")
+
+
+def _measured_in_its_process(url: str, measure: list[str], *, before: list[list[str]]) -> dict:
+    """`manage.py bench --measure` (after the steps `before`) in a process of its own on the
+    database `url`; its figures."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        for step in [*before, ["bench", "--measure", out.name, *measure]]:
+            done = subprocess.run(manage + step, env=env, check=False)  # noqa: S603
+            if done.returncode:
+                raise CommandError(f"bench step failed: {' '.join(step)}")
+        return json.loads(Path(out.name).read_text())
 
 
 def combine_rounds(figures: dict, rounds: dict[int, list[list[dict]]]) -> dict[str, float]:
