@@ -27,7 +27,8 @@ def body(request, build) -> tuple[str, int]:
 
 
 def comparison_body(request, chosen: list[str], build) -> str:
-    """The comparison's figures as HTML, until the next refresh of the figures."""
+    """The comparison's figures as HTML for a choice of districts and rounds, until the next
+    refresh of the figures (a district or round saved or deleted refreshes them too)."""
     language = translation.get_language() or ""
     version = versions.current(versions.FIGURES)
     key = f"compare:{version}:{language}:{_digest(','.join(sorted(set(chosen))))}"

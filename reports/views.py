@@ -129,23 +129,21 @@ def _theme_action(request, action: str) -> str:
 @role_required(roles.can_view_reports)
 def compare(request):
     """Districts side by side on the same figures, and the rounds over time."""
-    # The districts and rounds to choose from, read once until one of them changes.
-    lists = fragments.key(request, "compare-lists", query=False, names=[versions.PUBLIC])
-    all_districts, all_rounds = fragments.remembered(
-        lists, lambda: (list(selectors.districts_by_name()), selectors.rounds_by_date())
-    )
     chosen = [slug for slug in request.GET.getlist("district") if slug]
-    districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
-    if chosen and len(districts) != len(set(chosen)):
-        raise Http404
-
-    pair = _rounds_pair(request, all_rounds)
     scope_slug = request.GET.get("in", "")
-    scope = next((d for d in all_districts if d.slug == scope_slug), None)
-    if scope_slug and scope is None:
-        raise Http404
 
     def build():
+        # The districts and rounds to choose from, read only when the body is made (a kept
+        # body is found by the choice as asked; an unknown district or round is never kept).
+        all_districts = list(selectors.districts_by_name())
+        all_rounds = selectors.rounds_by_date()
+        districts = [d for d in all_districts if d.slug in chosen] if chosen else all_districts
+        if chosen and len(districts) != len(set(chosen)):
+            raise Http404
+        pair = _rounds_pair(request, all_rounds)
+        scope = next((d for d in all_districts if d.slug == scope_slug), None)
+        if scope_slug and scope is None:
+            raise Http404
         over_time = selectors.rounds_over_time(rounds=all_rounds)
         return {
             "all_districts": all_districts,
@@ -160,10 +158,15 @@ def compare(request):
             "side_charts": selectors.SIDE_BY_SIDE_CHARTS,
         }
 
-    choice = [*chosen, *(f"round:{r.slug}" for r in pair), f"in:{scope_slug}"]
     if settings.REPORT_FIGURES_MAX_AGE <= 0:  # figures computed live: nothing to keep
         body = render_to_string("reports/partials/compare_body.html", build(), request=request)
     else:
+        choice = [
+            *(f"district:{slug}" for slug in chosen),
+            f"first:{request.GET.get('first', '')}",
+            f"second:{request.GET.get('second', '')}",
+            f"in:{scope_slug}",
+        ]
         body = page_cache.comparison_body(request, choice, build)
     return render(request, "reports/compare.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 
