@@ -61,3 +61,40 @@ def test_make_throughput_measures_every_page_beside_its_floor(tmp_path):
         assert row["floor"]["errors"] == 0, row
         assert row["page_figures"]["rps"] > 0 and row["floor"]["rps"] > 0, row
     assert "share of floor" in done.stdout
+
+
+@pytest.mark.needs_postgres
+def test_an_earlier_checkout_is_measured_beside_this_one(tmp_path):
+    """`--before DIR` serves another checkout (here this one again) on the same data: each
+    page and floor on both in turn, and the floors of both side by side."""
+    out = tmp_path / "throughput.json"
+    args = f"--size 60 --districts 3 --seconds 1 --workers 1 --only showcase --json {out}"
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "throughput",
+            f"BENCH_DATABASE_URL={os.environ['DATABASE_URL']}",
+            f"THROUGHPUT_ARGS={args} --before {settings.BASE_DIR}",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [row] = json.loads(out.read_text())
+    assert row["page"] == "showcase"
+    for side in (row, row["before"]):
+        assert side["page_figures"]["errors"] == 0 and side["page_figures"]["rps"] > 0, row
+        assert side["floor"]["errors"] == 0 and side["floor"]["rps"] > 0, row
+    assert "before: share" in done.stdout
+    assert "| anonymous |" in done.stdout.split("floor now: req/s")[1]
+
+
+def test_a_directory_that_is_no_checkout_is_refused(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not a checkout"):
+        call_command("throughput", "--before", str(tmp_path))

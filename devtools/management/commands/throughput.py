@@ -5,6 +5,10 @@ runs wrk (Debian's `wrk`) against each page for a few seconds, then against the 
 page of the same person, through the same middleware) for as long, in turn, so that both meet
 the machine in the same state. It prints requests/s, p50 and p99 of each and the page's share of
 its floor's throughput (the target is 0.5 or more), and can write them as JSON.
+
+With `--before DIR` (a checkout of an earlier commit, e.g. made with `git worktree add`), that
+code is served beside this one on the same database, and each page and its floor are measured
+on both in turn: the old and the new figures from one run, the machine in the same state.
 """
 
 import json
@@ -53,11 +57,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
         parser.add_argument("--only", default="", help="Only the pages whose name has this.")
         parser.add_argument("--json", dest="json_path", help="Also write the figures here.")
+        parser.add_argument(
+            "--before", default="", help="A checkout of an earlier commit, measured beside."
+        )
         parser.add_argument("--inner", action="store_true", help="(run under bench settings)")
 
     def handle(self, *args, **options):
         if shutil.which("wrk") is None:
             raise CommandError("wrk is not installed (apt-get install wrk).")
+        before = options["before"]
+        if before and not (Path(before) / "minipilot" / "wsgi.py").is_file():
+            raise CommandError(f"{before} is not a checkout of Minipilot.")
         if options["inner"]:
             return self._inner(options)
         base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -72,6 +82,8 @@ class Command(BaseCommand):
             inner.append(f"--only={options['only']}")
         if options["json_path"]:
             inner.append(f"--json={Path(options['json_path']).resolve()}")
+        if options["before"]:
+            inner.append(f"--before={Path(options['before']).resolve()}")
         steps = [
             ["migrate", "--noinput", "-v0"],
             ["bench", "--prepare", str(options["size"]), "--districts", str(options["districts"])],
@@ -105,33 +117,50 @@ class Command(BaseCommand):
             for name, who, url in bench.page_urls(personas)
             if options["only"] in name
         ]
-        port = _free_port()
-        host = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "minipilot.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(options["workers"]), "--log-level", "warning"],
-            cwd=settings.BASE_DIR,
-            env=os.environ.copy(),
-        )
+        sides = {"": settings.BASE_DIR}
+        if options["before"]:
+            sides = {"before": Path(options["before"]), **sides}
+        servers = {side: self._serve(directory, options) for side, directory in sides.items()}
         rows = []
         try:
             from .loadtest import Command as LoadTest
 
-            LoadTest()._wait_for(host)
-            self._check_logged_in(host, cookies)
+            for _server, host in servers.values():
+                LoadTest()._wait_for(host)
+                self._check_logged_in(host, cookies)
             for name, who, url in pages:
                 htmx = name in bench.LOADED_AFTER
-                self._warm_up(host + url, cookies[who], htmx=htmx, times=2 * options["workers"])
-                page = self._wrk(host + url, cookies[who], options, htmx=htmx)
-                floor = self._wrk(host + bench.FLOOR_URL, cookies[who], options)
-                rows.append({"page": name, "persona": who, "page_figures": page, "floor": floor})
-                self.stdout.write(self._line(rows[-1]))
+                row = {"page": name, "persona": who}
+                for side, (_server, host) in servers.items():
+                    times = 2 * options["workers"]
+                    self._warm_up(host + url, cookies[who], htmx=htmx, times=times)
+                    page = self._wrk(host + url, cookies[who], options, htmx=htmx)
+                    floor = self._wrk(host + bench.FLOOR_URL, cookies[who], options)
+                    if side:
+                        row[side] = {"page_figures": page, "floor": floor}
+                    else:
+                        row |= {"page_figures": page, "floor": floor}
+                rows.append(row)
+                self.stdout.write(self._line(row))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server, _host in servers.values():
+                server.terminate()
+                server.wait(timeout=30)
         self._print(rows, options)
         if options["json_path"]:
             Path(options["json_path"]).write_text(json.dumps(rows, indent=2))
+
+    @staticmethod
+    def _serve(directory: Path, options) -> tuple[subprocess.Popen, str]:
+        """gunicorn serving the code in `directory` on a free port of loopback."""
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "minipilot.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", str(options["workers"]), "--log-level", "warning"],
+            cwd=directory,
+            env=os.environ.copy(),
+        )
+        return server, f"http://127.0.0.1:{port}"
 
     def _check_logged_in(self, host: str, cookies: dict) -> None:
         """Each persona's floor is their own logged-in page (a wrong cookie would measure the
@@ -183,8 +212,15 @@ class Command(BaseCommand):
 
     def _line(self, row: dict) -> str:
         page, floor = row["page_figures"], row["floor"]
+        before = ""
+        if "before" in row:
+            old = row["before"]
+            before = (
+                f"{old['page_figures']['rps']:.1f} | {old['floor']['rps']:.1f} | "
+                f"{self._share(old):.2f} | "
+            )
         return (
-            f"| {row['page']} | {row['persona']} | {page['rps']:.1f} | "
+            f"| {row['page']} | {row['persona']} | {before}{page['rps']:.1f} | "
             f"{page.get('p50_ms', 0):.1f} | "
             f"{page.get('p99_ms', 0):.1f} | {floor['rps']:.1f} | {floor.get('p50_ms', 0):.1f} | "
             f"{floor.get('p99_ms', 0):.1f} | {self._share(row):.2f} | "
@@ -197,10 +233,33 @@ class Command(BaseCommand):
             f"Throughput, wrk {options['connections']} connections, {options['seconds']} s "
             f"per page and per floor, gunicorn with {options['workers']} workers:"
         )
+        before = bool(rows) and "before" in rows[0]
+        head = "| page | persona | "
+        rule = "|---|---|"
+        if before:
+            head += "before: req/s | before: floor req/s | before: share | "
+            rule += "---:|---:|---:|"
         self.stdout.write(
-            "| page | persona | req/s | p50 ms | p99 ms | floor req/s | floor p50 | floor p99 "
+            head + "req/s | p50 ms | p99 ms | floor req/s | floor p50 | floor p99 "
             "| share of floor | ≥ 0.5 | errors |"
         )
-        self.stdout.write("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+        self.stdout.write(rule + "---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for row in rows:
             self.stdout.write(self._line(row))
+        if before:
+            self._print_floors(rows)
+
+    def _print_floors(self, rows: list[dict]) -> None:
+        """Each persona's floor, before and now: the median of the floors measured beside
+        its pages."""
+        from statistics import median
+
+        self.stdout.write("")
+        self.stdout.write("| persona | floor before: req/s | floor now: req/s | now / before |")
+        self.stdout.write("|---|---:|---:|---:|")
+        for persona in dict.fromkeys(row["persona"] for row in rows):
+            mine = [row for row in rows if row["persona"] == persona]
+            old = median(row["before"]["floor"]["rps"] for row in mine)
+            new = median(row["floor"]["rps"] for row in mine)
+            ratio = new / old if old else 0.0
+            self.stdout.write(f"| {persona} | {old:.1f} | {new:.1f} | {ratio:.2f} |")
