@@ -110,11 +110,17 @@ def kept_page_part(request, template: str, *, page: dict, key: str, build, forms
     return vary_on_htmx(render(request, "grants/agent_part.html", {**page, "part_html": html}))
 
 
-def dashboard_page(heading: str) -> dict:
-    """What a part of the agent's dashboard shows around it as a page of its own."""
+def dashboard_page(heading: str, *, finance: bool = False) -> dict:
+    """What a part of the agent's dashboard shows around it as a page of its own; for the
+    finance office (`finance`), who has no dashboard, the way back leads to the front page."""
+    if finance:
+        title, back_url, back_label = _("Payments"), reverse("home"), _("Back to the front page")
+    else:
+        title, back_url = _("Agent's dashboard"), reverse("grants:agent")
+        back_label = _("Back to the dashboard")
     return {
-        "page_title": _("Agent's dashboard"),
-        "back_url": reverse("grants:agent"),
-        "back_label": _("Back to the dashboard"),
+        "page_title": title,
+        "back_url": back_url,
+        "back_label": back_label,
         "heading": heading,
     }

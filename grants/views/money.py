@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,19 +94,10 @@ def agent_money(request):
             "tomorrow": today + timedelta(days=1),
         }
 
-    page = dashboard_page(_("Money")) if dashboard else _finance_page(_("Money"))
+    page = dashboard_page(_("Money"), finance=not dashboard)
     return kept_page_part(
         request, "grants/partials/money.html", page=page, key=key, build=build, forms=True
     )
-
-
-def _finance_page(heading: str) -> dict:
-    return {
-        "page_title": _("Payments"),
-        "back_url": reverse("home"),
-        "back_label": _("Back to the front page"),
-        "heading": heading,
-    }
 
 
 @role_required(roles.can_pay)
