@@ -29,6 +29,24 @@ Transfer/sec:      6.67MB
 """
 
 
+def _make_throughput(args: str) -> subprocess.CompletedProcess:
+    """`make throughput` as a person types it, on the test database's server."""
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "throughput",
+            f"BENCH_DATABASE_URL={os.environ['DATABASE_URL']}",
+            f"THROUGHPUT_ARGS={args}",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
 def test_the_report_of_wrk_is_read():
     figures = parse_wrk(WRK_REPORT)
     assert figures == {"rps": 640.0, "p50_ms": 11.9, "p99_ms": 1200.0, "errors": 3}
@@ -37,20 +55,7 @@ def test_the_report_of_wrk_is_read():
 @pytest.mark.needs_postgres
 def test_make_throughput_measures_every_page_beside_its_floor(tmp_path):
     out = tmp_path / "throughput.json"
-    done = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "throughput",
-            f"BENCH_DATABASE_URL={os.environ['DATABASE_URL']}",
-            f"THROUGHPUT_ARGS=--size 60 --districts 3 --seconds 1 --workers 2 --json {out}",
-        ],
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    done = _make_throughput(f"--size 60 --districts 3 --seconds 1 --workers 2 --json {out}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rows = json.loads(out.read_text())
     names = {row["page"] for row in rows}
@@ -69,20 +74,7 @@ def test_an_earlier_checkout_is_measured_beside_this_one(tmp_path):
     page and floor on both in turn, and the floors of both side by side."""
     out = tmp_path / "throughput.json"
     args = f"--size 60 --districts 3 --seconds 1 --workers 1 --only showcase --json {out}"
-    done = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "throughput",
-            f"BENCH_DATABASE_URL={os.environ['DATABASE_URL']}",
-            f"THROUGHPUT_ARGS={args} --before {settings.BASE_DIR}",
-        ],
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    done = _make_throughput(f"{args} --before {settings.BASE_DIR}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     [row] = json.loads(out.read_text())
     assert row["page"] == "showcase"
