@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actors import selectors as actor_selectors
 from actors.models import District
 from grants.models import CityDecision
 
@@ -56,7 +57,7 @@ class CityDecisionForm(forms.Form):
     )
     spread_to = forms.ModelMultipleChoiceField(
         label=_("Spread to"),
-        queryset=District.objects.order_by("name"),
+        queryset=District.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -64,7 +65,7 @@ class CityDecisionForm(forms.Form):
     def __init__(self, *args, owners=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        districts = actor_selectors.districts_by_name()
         if district is not None:
-            self.fields["spread_to"].queryset = District.objects.exclude(pk=district.pk).order_by(
-                "name"
-            )
+            districts = districts.exclude(pk=district.pk)
+        self.fields["spread_to"].queryset = districts
