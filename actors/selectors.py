@@ -1,26 +1,9 @@
 from datetime import timedelta
 
-from django.conf import settings
-from django.db.models import OrderBy, QuerySet
-from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Actor, District, Invitation, User
-
-
-def district_name_order() -> OrderBy:
-    """Districts in the order of the names the reader sees: the name in their language, else
-    the Finnish one (modeltranslation's fallback). Ordering by `name` alone sorts by the
-    language's own column, where a district without a Swedish name has none: a Swedish reader
-    would get those last, in no order."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    languages = {code for code, _name in settings.LANGUAGES}
-    field = f"name_{language}" if language in languages else "name_fi"
-    return Coalesce(field, "name_fi").asc()
-
-
-def districts_by_name() -> QuerySet[District]:
-    return District.objects.order_by(district_name_order(), "pk")
+from .models import Actor, Invitation, User
 
 
 def actors_of_user(*, user: User) -> QuerySet[Actor]:

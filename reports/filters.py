@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from actors import selectors as actor_selectors
+from actors.models import District
 from common.filtering import FilterForm
 from grants.models import AgeGroup, Idea, Theme
 
@@ -13,8 +13,7 @@ class ShowcaseFilter(django_filters.FilterSet):
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
-        # Called for each filter set, so the order follows the reader's language.
-        queryset=lambda _request: actor_selectors.districts_by_name(),
+        queryset=District.objects.order_by("name"),
         to_field_name="slug",
         empty_label=_("All districts"),
     )

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors import selectors as actor_selectors
 from actors.models import District
 from grants.models import CityDecision
 
@@ -57,7 +56,7 @@ class CityDecisionForm(forms.Form):
     )
     spread_to = forms.ModelMultipleChoiceField(
         label=_("Spread to"),
-        queryset=District.objects.all(),
+        queryset=District.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -65,7 +64,7 @@ class CityDecisionForm(forms.Form):
     def __init__(self, *args, owners=None, district=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        districts = actor_selectors.districts_by_name()
         if district is not None:
-            districts = districts.exclude(pk=district.pk)
-        self.fields["spread_to"].queryset = districts
+            self.fields["spread_to"].queryset = District.objects.exclude(pk=district.pk).order_by(
+                "name"
+            )

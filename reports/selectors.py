@@ -9,7 +9,6 @@ from collections import Counter
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from actors import selectors as actor_selectors
 from actors.models import Actor, District
 from grants.models import ClosingReport, Grant, Idea, Lesson, Round, Theme
 from grants.selectors import granted_pilots, showcase_pilots, similar_pilots, story_is_public
@@ -27,7 +26,7 @@ LESSON_LIMIT = 40
 def districts_overview() -> QuerySet[District]:
     return District.objects.annotate(
         pilots=Count("ideas", filter=Q(ideas__status__in=GRANTED_STATUSES)),
-    ).order_by(actor_selectors.district_name_order(), "pk")
+    ).order_by("name")
 
 
 def rounds_of(*, district: District) -> QuerySet[Round]:
@@ -370,7 +369,7 @@ def rounds_by_date() -> list[Round]:
 
 
 def districts_by_name() -> QuerySet[District]:
-    return actor_selectors.districts_by_name()
+    return District.objects.order_by("name")
 
 
 def lesson_by_id(lesson_id) -> Lesson | None:
